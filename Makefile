@@ -1,0 +1,72 @@
+# LDN Forum. `make run` serves the demo; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# make test uses this machine's PostgreSQL unless DATABASE_URL says otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ldnforum
+
+# Django 6.1 needs Python 3.12+. Try each candidate by running it and keep
+# the first that really is 3.12 or newer (pyenv shims exist but fail unless
+# a version is selected, so existing is not enough).
+PYENV_ROOT := $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
+	$(sort $(wildcard $(PYENV_ROOT)/versions/3.14*/bin/python3)) \
+	$(sort $(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3)) \
+	$(sort $(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python3)) \
+	python3
+find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'import sys; print(1 if sys.version_info >= (3, 12) else "")' 2>/dev/null | grep -q 1 && echo $(c))))
+
+.PHONY: help run test test-fast lint fmt migrations-check install clean
+
+help:
+	@echo "make run               set up .venv, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
+	@echo "make test              the whole test suite (PostgreSQL: $(TEST_DATABASE_URL))"
+	@echo "make lint / make fmt   ruff check and format"
+	@echo "make migrations-check  fail if models and migrations disagree"
+
+$(VENV)/.installed: requirements.txt requirements-build.txt requirements-dev.txt
+	@PY_BIN="$(call find_python)"; \
+	if [ -z "$$PY_BIN" ]; then \
+		echo "error: LDN Forum needs Python 3.12 or newer; none of these is: $(PYTHON_CANDIDATES)" >&2; \
+		exit 1; \
+	fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $$PY_BIN ($$($$PY_BIN --version))"; \
+		rm -rf $(VENV); $$PY_BIN -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-build.txt
+	$(PY) -m pip install --quiet --no-build-isolation -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@mkdir -p var
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest
+
+test-fast: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,34 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
+
+from accounts.tasks import send_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # The display name must be in place before the first save: it is
+        # required and unique.
+        user.display_name = form.cleaned_data["display_name"]
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Render now, while the request and its context exist; send once the
+        # transaction has committed, outside the request (DESIGN invariant 8).
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            None,
+        )
+        kwargs = {
+            "subject": str(message.subject),
+            "body": message.body,
+            "from_email": message.from_email,
+            "to": list(message.to),
+            "html": html,
+            "headers": dict(message.extra_headers),
+        }
+        transaction.on_commit(lambda: send_email.enqueue(**kwargs))

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.utils import timezone
+
+from articles.forms import ArticleAdminForm, ReferenceForm
+from articles.models import Article, ArticleStatus, Reference
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    form = ReferenceForm
+    extra = 1
+    fields = (
+        "position",
+        "authors",
+        "title",
+        ("journal", "year"),
+        ("volume", "issue", "pages"),
+        ("doi", "pmid"),
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = (
+        "title",
+        "author",
+        "status",
+        "published_at",
+        "comments_open",
+        "approved_comment_count",
+    )
+    list_filter = ("status", "comments_open", "author")
+    search_fields = ("title", "lede", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("author",)
+    readonly_fields = ("approved_comment_count", "created_at", "updated_at")
+    inlines = [ReferenceInline]
+    actions = ["publish_now"]
+
+    @admin.action(description="Publish selected articles now")
+    def publish_now(self, request, queryset):
+        updated = queryset.filter(status=ArticleStatus.DRAFT).update(
+            status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+        )
+        self.message_user(request, f"Published {updated} article(s).")

@@ -1,0 +1,67 @@
+"""Who may do what with comments. Small functions; views call them.
+
+Content a user may not see is a 404, so its existence does not leak.
+"""
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from comments.models import Comment, CommentStatus
+
+MODERATORS_GROUP = "Moderators"
+MODERATE_PERMISSION = "comments.moderate_comment"
+
+
+class CommentingNotAllowed(PermissionDenied):
+    """Raised with a message a member can act on."""
+
+
+def is_moderator(user) -> bool:
+    return user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
+
+
+def has_verified_email(user) -> bool:
+    return (
+        user.is_authenticated
+        and EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists()
+    )
+
+
+def check_can_comment(user, article) -> None:
+    """Raise CommentingNotAllowed unless user may post on article now.
+    Anonymous users are handled by the view (they are sent to log in)."""
+    if not article.is_published:
+        raise Http404("No such article.")
+    if not article.comments_open:
+        raise CommentingNotAllowed("Comments are closed on this article.")
+    if not user.is_active:
+        raise CommentingNotAllowed("This account can't post.")
+    if not has_verified_email(user):
+        raise CommentingNotAllowed(
+            "Please verify your email address before you comment."
+        )
+
+
+def check_can_reply_to(parent: Comment, article) -> None:
+    """A reply's parent is an approved comment of the same article
+    (DESIGN invariant 5)."""
+    if parent.article_id != article.pk:
+        raise CommentingNotAllowed("That comment belongs to another article.")
+    if parent.status != CommentStatus.APPROVED:
+        raise CommentingNotAllowed("You can only reply to a published comment.")
+
+
+def can_see_comment(user, comment: Comment) -> bool:
+    if comment.status == CommentStatus.APPROVED:
+        return comment.article.is_published or (user.is_authenticated and user.is_staff)
+    if comment.status == CommentStatus.PENDING:
+        return user.is_authenticated and comment.author_id == user.pk
+    return False
+
+
+def check_can_moderate(user) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied("Only moderators can do this.")

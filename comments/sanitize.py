@@ -1,0 +1,65 @@
+"""The one place where member text becomes HTML (DESIGN invariant 3).
+
+Members type plain text. It is escaped, http(s) URLs become links, blank
+lines make paragraphs and single newlines make line breaks. bleach does the
+linkifying and the allow-list; nh3 (Ammonia) re-checks the result with the
+same allow-list, so a future bleach bypass still cannot reach a page.
+"""
+
+import html
+import re
+
+import bleach
+import nh3
+from bleach.linkifier import Linker
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "a"}
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "rel"}}
+ALLOWED_PROTOCOLS = frozenset({"http", "https"})
+LINK_REL = "nofollow ugc noopener"
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+# C0 controls other than tab and newline, and the DEL/C1 range.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _link_attributes(attrs, new=False):
+    href = attrs.get((None, "href"), "")
+    if not href.lower().startswith(("http://", "https://")):
+        return None  # leave anything else as text
+    attrs[(None, "rel")] = LINK_REL
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_linker = Linker(callbacks=[_link_attributes], parse_email=False)
+
+
+def clean_comment(text: str) -> str:
+    """Plain text as typed -> the safe HTML stored in Comment.body_html."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text).strip()
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+    markup = "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+    linked = _linker.linkify(markup)
+    cleaned = bleach.clean(
+        linked,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+    )
+    return nh3.clean(
+        cleaned,
+        tags=set(ALLOWED_TAGS),
+        # nh3 writes rel itself (link_rel), so it must not be allowed through.
+        attributes={"a": {"href"}},
+        url_schemes=set(ALLOWED_PROTOCOLS),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )

@@ -1,0 +1,147 @@
+"""Factories as fixtures (as allauth's tests do) and role fixtures."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, ArticleStatus
+from comments import moderation, services
+from comments.models import Comment, CommentStatus
+from comments.permissions import MODERATORS_GROUP
+
+PASSWORD = "correct-horse-battery-9"
+_seq = itertools.count(1)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return f"database engine: {engine}"
+
+
+@pytest.fixture
+def user_factory(db):
+    def make(*, verified=True, moderator=False, staff=False, display_name=None, **kw):
+        n = next(_seq)
+        email = kw.pop("email", f"member{n}@example.com")
+        user = get_user_model().objects.create_user(
+            email=email,
+            password=PASSWORD,
+            display_name=display_name or f"Member {n}",
+            is_staff=staff,
+            **kw,
+        )
+        EmailAddress.objects.create(
+            user=user, email=email, verified=verified, primary=True
+        )
+        if moderator:
+            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def member(user_factory):
+    return user_factory(display_name="Patient Pat")
+
+
+@pytest.fixture
+def other_member(user_factory):
+    return user_factory(display_name="Another Ann")
+
+
+@pytest.fixture
+def unverified(user_factory):
+    return user_factory(verified=False, display_name="Unverified Una")
+
+
+@pytest.fixture
+def author(user_factory):
+    return user_factory(staff=True, display_name="Dr Writer")
+
+
+@pytest.fixture
+def moderator(user_factory):
+    return user_factory(moderator=True, display_name="Mod Mo")
+
+
+@pytest.fixture
+def article_factory(db, author):
+    def make(**kw):
+        n = next(_seq)
+        defaults = {
+            "title": f"Article {n}",
+            "slug": f"article-{n}",
+            "lede": "A short lede.",
+            "body": "<p>Body.</p>",
+            "author": author,
+            "status": ArticleStatus.PUBLISHED,
+            "published_at": timezone.now() - timedelta(days=1),
+        }
+        defaults.update(kw)
+        return Article.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def article(article_factory):
+    return article_factory(title="LDN in MS", slug="ldn-in-ms")
+
+
+class CommentFactory:
+    def __init__(self, user_factory, moderator):
+        self.user_factory = user_factory
+        self.moderator = moderator
+
+    def __call__(
+        self,
+        *,
+        article,
+        author=None,
+        body="I have been on LDN.",
+        parent=None,
+        status=CommentStatus.APPROVED,
+    ) -> Comment:
+        author = author or self.user_factory()
+        comment = services.comment_create(
+            article=article, author=author, body=body, parent=parent
+        )
+        if comment.status == status:
+            return comment
+        if status == CommentStatus.APPROVED:
+            return moderation.approve(comment, by=self.moderator)
+        if status == CommentStatus.REJECTED:
+            return moderation.reject(comment, by=self.moderator, reason="off_topic")
+        if status == CommentStatus.PENDING:
+            raise ValueError("This author's comments publish at once.")
+        Comment.objects.filter(pk=comment.pk).update(status=status)
+        comment.refresh_from_db()
+        return comment
+
+    def create_thread(self, *, article, size, depth=4):
+        """size approved comments in chains of `depth`, by a few members."""
+        authors = [self.user_factory() for _ in range(5)]
+        made, parent = 0, None
+        while made < size:
+            parent = None if made % depth == 0 else parent
+            parent = self(article=article, author=authors[made % 5], parent=parent)
+            made += 1
+
+
+@pytest.fixture
+def comment_factory(user_factory, moderator):
+    return CommentFactory(user_factory, moderator)
+
+
+@pytest.fixture
+def is_postgresql():
+    return connection.vendor == "postgresql"
