@@ -7,7 +7,16 @@ from articles.models import Article, ArticleStatus, Reference
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = (
+            "title",
+            "slug",
+            "lede",
+            "body",
+            "author",
+            "status",
+            "published_at",
+            "comments_open",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -23,7 +32,18 @@ class ArticleAdminForm(forms.ModelForm):
 class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
-        fields = "__all__"
+        fields = (
+            "position",
+            "authors",
+            "title",
+            "journal",
+            "year",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+        )
 
     def clean_doi(self):
         doi = self.cleaned_data["doi"].strip()

@@ -18,7 +18,15 @@ class CommentForm(forms.Form):
             "Plain text. Links become clickable. Blank lines start a new paragraph."
         ),
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "The comment you are replying to is not available.",
+            "min_value": "The comment you are replying to is not available.",
+        },
+    )
 
     def __init__(self, *args, submit_label="Post comment", **kwargs):
         super().__init__(*args, **kwargs)

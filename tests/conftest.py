@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.utils import timezone
 
@@ -26,6 +26,12 @@ def pytest_report_header(config):
     return f"database engine: {engine}"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per account; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def user_factory(db):
     def make(*, verified=True, moderator=False, staff=False, display_name=None, **kw):
@@ -42,7 +48,15 @@ def user_factory(db):
             user=user, email=email, verified=verified, primary=True
         )
         if moderator:
-            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+            # get_or_create: transactional tests flush the data migration's
+            # group away, and post_migrate only brings the permission back.
+            group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="comments", codename="moderate_comment"
+                )
+            )
+            user.groups.add(group)
         return user
 
     return make

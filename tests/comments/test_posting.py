@@ -1,13 +1,21 @@
+"""Posting comments and replies through the real form, per role, with bad
+input."""
+
 import pytest
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentStatus, ModerationEvent
 
 pytestmark = pytest.mark.django_db
 
 
 def post_url(article):
     return reverse("comments:post", kwargs={"slug": article.slug})
+
+
+def page_text(client, article):
+    return client.get(article.get_absolute_url()).content.decode()
 
 
 def test_member_comment_is_pending_and_shown_only_to_its_author(
@@ -19,17 +27,278 @@ def test_member_comment_is_pending_and_shown_only_to_its_author(
     assert comment.status == CommentStatus.PENDING
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#c{comment.pk}"
-    page = client.get(response["Location"])
-    assert "awaiting moderation" in page.content.decode()
-    assert "LDN helped my fatigue." in page.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "awaiting moderation" in page
+    assert "LDN helped my fatigue." in page
 
     client.force_login(other_member)
-    assert (
-        "LDN helped my fatigue."
-        not in client.get(article.get_absolute_url()).content.decode()
-    )
+    assert "LDN helped my fatigue." not in page_text(client, article)
     client.logout()
+    assert "LDN helped my fatigue." not in page_text(client, article)
+
+
+def test_member_sees_awaiting_moderation_message_after_posting(client, article, member):
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "My first post."}, follow=True)
+    assert "awaiting moderation" in response.content.decode()
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("awaiting moderation" in m for m in messages)
+
+
+def test_comment_text_is_stored_as_typed_and_as_clean_html(client, article, member):
+    client.force_login(member)
+    body = "Dose: 4.5 mg <b>nightly</b>\n\nSee https://example.org/ldn"
+    client.post(post_url(article), {"body": body})
+    comment = Comment.objects.get()
+    assert comment.body == body
+    assert "&lt;b&gt;nightly&lt;/b&gt;" in comment.body_html
     assert (
-        "LDN helped my fatigue."
-        not in client.get(article.get_absolute_url()).content.decode()
+        '<a href="https://example.org/ldn" rel="nofollow ugc noopener">'
+        in comment.body_html
     )
+    assert comment.body_html.count("<p>") == 2
+
+
+def test_article_author_reply_publishes_at_once_with_author_badge(
+    client, article, author, comment_factory
+):
+    parent = comment_factory(article=article)
+    client.force_login(author)
+    response = client.post(
+        post_url(article), {"body": "Thank you for sharing.", "parent": parent.pk}
+    )
+    reply = Comment.objects.get(parent=parent)
+    assert response.status_code == 302
+    assert reply.status == CommentStatus.APPROVED
+    assert reply.depth == 2
+    client.logout()
+    page = page_text(client, article)
+    assert "Thank you for sharing." in page
+    assert '<span class="badge text-bg-primary">Author</span>' in page
+
+
+def test_moderator_comment_publishes_at_once_with_moderator_badge(
+    client, article, moderator
+):
+    client.force_login(moderator)
+    client.post(post_url(article), {"body": "Please keep it kind."})
+    assert Comment.objects.get().status == CommentStatus.APPROVED
+    client.logout()
+    page = page_text(client, article)
+    assert "Please keep it kind." in page
+    assert '<span class="badge text-bg-success">Moderator</span>' in page
+
+
+def test_member_reply_to_approved_comment_is_pending_and_nested(
+    client, article, member, comment_factory
+):
+    parent = comment_factory(article=article)
+    client.force_login(member)
+    client.post(post_url(article), {"body": "Me too!", "parent": parent.pk})
+    reply = Comment.objects.get(parent=parent)
+    assert reply.status == CommentStatus.PENDING
+    assert reply.depth == 2
+
+
+@override_settings(COMMENTS_MAX_DEPTH=3)
+def test_reply_to_comment_at_depth_cap_attaches_at_the_cap(
+    client, article, member, comment_factory
+):
+    first = comment_factory(article=article)
+    second = comment_factory(article=article, parent=first)
+    third = comment_factory(article=article, parent=second)
+    assert third.depth == 3
+    client.force_login(member)
+    client.post(post_url(article), {"body": "Deep reply", "parent": third.pk})
+    reply = Comment.objects.get(body="Deep reply")
+    assert reply.depth == 3
+    assert reply.parent_id == second.pk
+
+
+def test_reply_link_opens_the_form_for_that_parent_without_javascript(
+    client, article, member, comment_factory
+):
+    parent = comment_factory(article=article, body="Parent story")
+    client.force_login(member)
+    page = client.get(f"{article.get_absolute_url()}?reply={parent.pk}")
+    html = page.content.decode()
+    assert f'id="reply-{parent.pk}"' in html
+    assert f'name="parent" value="{parent.pk}"' in html
+
+
+def test_reply_page_shows_the_form_for_that_parent(
+    client, article, member, comment_factory
+):
+    parent = comment_factory(article=article, body="Parent story")
+    client.force_login(member)
+    response = client.get(reverse("comments:reply", kwargs={"pk": parent.pk}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Parent story" in html
+    assert f'name="parent" value="{parent.pk}"' in html
+
+
+def test_permalink_redirects_to_the_comment_anchor(client, article, comment_factory):
+    comment = comment_factory(article=article)
+    response = client.get(comment.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#c{comment.pk}")
+
+
+def test_permalink_to_someone_elses_pending_comment_is_404(
+    client, article, member, other_member
+):
+    client.force_login(member)
+    client.post(post_url(article), {"body": "pending one"})
+    pending = Comment.objects.get()
+    assert client.get(pending.get_absolute_url()).status_code == 302
+    client.force_login(other_member)
+    assert client.get(pending.get_absolute_url()).status_code == 404
+    client.logout()
+    assert client.get(pending.get_absolute_url()).status_code == 404
+
+
+# Bad input: a clear message, a 4xx, nothing stored.
+
+
+def assert_nothing_stored():
+    assert Comment.objects.count() == 0
+    assert ModerationEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "This field is required."),
+        ("   \n\t  ", "Please write something first."),
+        ("x" * 5001, "Please keep comments to 5,000 characters"),
+        ("before\x00after", "Null characters are not allowed."),
+    ],
+    ids=["empty", "whitespace", "too-long", "nul-byte"],
+)
+def test_bad_body_is_refused_with_a_message_and_nothing_stored(
+    client, article, member, body, message
+):
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": body})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_body_of_exactly_5000_characters_is_accepted(client, article, member):
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "x" * 5000})
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_reply_is_rejected_when_parent_is_on_another_article(
+    client, article, article_factory, member, comment_factory
+):
+    elsewhere = comment_factory(article=article_factory())
+    before = Comment.objects.count()
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "hello", "parent": elsewhere.pk})
+    assert response.status_code == 400
+    assert "belongs to another article" in response.content.decode()
+    assert Comment.objects.count() == before
+
+
+@pytest.mark.parametrize("status", [CommentStatus.PENDING, CommentStatus.REJECTED])
+def test_reply_is_refused_when_parent_is_not_approved(
+    client, article, member, other_member, comment_factory, status
+):
+    parent = comment_factory(article=article, author=other_member, status=status)
+    before = Comment.objects.count()
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "hello", "parent": parent.pk})
+    assert response.status_code == 404
+    assert "not available" in response.content.decode()
+    assert Comment.objects.count() == before
+
+
+def test_reply_to_own_pending_comment_is_refused(client, article, member):
+    client.force_login(member)
+    client.post(post_url(article), {"body": "mine"})
+    mine = Comment.objects.get()
+    response = client.post(post_url(article), {"body": "again", "parent": mine.pk})
+    assert response.status_code == 400
+    assert "only reply to a published comment" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_reply_is_refused_when_parent_is_missing(client, article, member):
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "hello", "parent": 999999})
+    assert response.status_code == 404
+    assert_nothing_stored()
+
+
+def test_reply_is_refused_when_parent_is_not_a_number(client, article, member):
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "hello", "parent": "abc"})
+    assert response.status_code == 400
+    assert "replying to is not available" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_comment_on_draft_article_is_404(client, article_factory, member):
+    draft = article_factory(status="draft", published_at=None)
+    client.force_login(member)
+    response = client.post(post_url(draft), {"body": "hello"})
+    assert response.status_code == 404
+    assert_nothing_stored()
+
+
+def test_comment_on_closed_article_is_403_with_message(client, article_factory, member):
+    closed = article_factory(comments_open=False)
+    client.force_login(member)
+    response = client.post(post_url(closed), {"body": "hello"})
+    assert response.status_code == 403
+    assert "Comments are closed" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_closed_article_page_says_comments_are_closed(client, article_factory):
+    closed = article_factory(comments_open=False)
+    assert "Comments are closed on this article." in page_text(client, closed)
+
+
+def test_unverified_member_cannot_comment(client, article, unverified):
+    client.force_login(unverified)
+    response = client.post(post_url(article), {"body": "hello"})
+    assert response.status_code == 403
+    assert "verify your email address" in response.content.decode()
+    assert_nothing_stored()
+    assert "verify your email address" in page_text(client, article)
+
+
+def test_anonymous_poster_is_sent_to_log_in(client, article):
+    response = client.post(post_url(article), {"body": "hello"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert_nothing_stored()
+
+
+def test_post_without_csrf_token_is_refused(article, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "hello"})
+    assert response.status_code == 403
+    assert_nothing_stored()
+
+
+def test_comment_endpoint_refuses_get(client, article, member):
+    client.force_login(member)
+    assert client.get(post_url(article)).status_code == 405
+
+
+def test_inactive_member_cannot_comment(client, article, user_factory):
+    user = user_factory()
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    response = client.post(post_url(article), {"body": "hello"})
+    assert response.status_code in (302, 403)
+    assert_nothing_stored()

@@ -144,7 +144,7 @@ class Command(BaseCommand):
     def _print_accounts(self):
         self.stdout.write("")
         self.stdout.write(
-            "Demo accounts (password for each: %s):" % demo_content.DEMO_PASSWORD
+            f"Demo accounts (password for each: {demo_content.DEMO_PASSWORD}):"
         )
         for spec in demo_content.MEMBERS[:3]:
             self.stdout.write(f"  {spec['email']:<24} {spec['role']}")
