@@ -167,7 +167,7 @@ def moderation_approve(request, pk):
 @login_required
 def moderation_reject(request, pk):
     comment = _queue_item(request, pk)
-    form = RejectForm(request.POST or None)
+    form = RejectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -1,0 +1,84 @@
+from django.contrib import admin
+
+from comments.models import Comment, ModerationEvent
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    extra = 0
+    can_delete = False
+    fields = (
+        "created_at",
+        "actor",
+        "rule",
+        "from_status",
+        "to_status",
+        "reason",
+        "note",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Read-mostly: status changes go through the moderation queue, so that
+    every decision is conditional and logged (comments/moderation.py)."""
+
+    list_display = ("pk", "article", "author", "status", "depth", "created_at")
+    list_filter = ("status", "article", "created_at", "moderation_reason")
+    search_fields = ("body", "author__display_name", "author__email")
+    list_select_related = ("article", "author")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "article",
+        "author",
+        "parent",
+        "depth",
+        "body",
+        "body_html",
+        "status",
+        "created_at",
+        "updated_at",
+        "moderated_by",
+        "moderated_at",
+        "moderation_reason",
+        "moderation_note",
+    )
+    inlines = [ModerationEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The audit log is append-only: nobody edits or deletes it here."""
+
+    list_display = (
+        "created_at",
+        "comment",
+        "actor",
+        "rule",
+        "from_status",
+        "to_status",
+        "reason",
+    )
+    list_filter = ("to_status", "from_status", "reason", "created_at")
+    search_fields = ("note", "rule", "actor__display_name")
+    list_select_related = ("comment", "actor", "comment__article")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
