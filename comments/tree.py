@@ -27,6 +27,7 @@ def build_tree(rows: Iterable[Any], is_visible: Callable[[Any], bool]) -> list[N
     when something below it is visible; otherwise it is dropped. A row whose
     parent is missing from the rows is dropped with its subtree."""
     nodes: dict[int, Node] = {}
+    attached: list[Node] = []
     roots: list[Node] = []
     for row in rows:
         node = Node(comment=row, visible=is_visible(row))
@@ -35,17 +36,23 @@ def build_tree(rows: Iterable[Any], is_visible: Callable[[Any], bool]) -> list[N
             roots.append(node)
         elif (parent := nodes.get(row.parent_id)) is not None:
             parent.children.append(node)
-    return _prune(roots)
-
-
-def _prune(level: list[Node]) -> list[Node]:
-    kept = []
-    for node in level:
-        node.children = _prune(node.children)
+        else:
+            continue
+        attached.append(node)
+    # Replies come after their parents, so walking backwards settles every
+    # child before its parent: no recursion, whatever the depth.
+    keep: set[int] = set()
+    for node in reversed(attached):
+        node.children = [c for c in node.children if id(c) in keep]
         if node.visible or node.children:
-            kept.append(node)
-    return kept
+            keep.add(id(node))
+    return [r for r in roots if id(r) in keep]
 
 
 def count_visible(nodes: Iterable[Node]) -> int:
-    return sum(int(n.visible) + count_visible(n.children) for n in nodes)
+    stack, total = list(nodes), 0
+    while stack:
+        node = stack.pop()
+        total += int(node.visible)
+        stack.extend(node.children)
+    return total

@@ -1,5 +1,6 @@
 """build_tree and count_visible: flat rows -> nested thread (DESIGN invariant 4)."""
 
+import sys
 from dataclasses import dataclass
 
 from comments.tree import Node, build_tree, count_visible
@@ -180,33 +181,45 @@ def test_wide_thread_built_when_thousand_replies_to_one_root():
     assert count_visible(tree) == 1 + 500
 
 
-def test_deep_thread_built_when_thousand_level_chain():
-    # Nesting depth 1000 stays under Python's default recursion limit.
-    rows = [Row(1)] + [Row(pk, pk - 1) for pk in range(2, 1001)]
-    tree = build_tree(rows, visible)
-    depth, level = 0, tree
-    while level:
-        assert len(level) == 1
-        depth += 1
-        level = level[0].children
-    assert depth == 1000
-    assert count_visible(tree) == 1000
-
-
-def test_deep_hidden_chain_kept_when_only_last_row_visible():
-    rows = [Row(1, shown=False)] + [
-        Row(pk, pk - 1, shown=pk == 900) for pk in range(2, 1001)
+def _chain(length: int, shown=lambda pk: True) -> list[Row]:
+    return [Row(1, shown=shown(1))] + [
+        Row(pk, pk - 1, shown=shown(pk)) for pk in range(2, length + 1)
     ]
-    tree = build_tree(rows, visible)
-    depth, level = 0, tree
-    while level:
+
+
+def _depth(nodes: list[Node]) -> tuple[int, Node | None]:
+    depth, last = 0, None
+    while nodes:
+        assert len(nodes) == 1
         depth += 1
-        last = level[0]
-        level = last.children
-    assert depth == 900
-    assert last.comment.pk == 900
+        last = nodes[0]
+        nodes = last.children
+    return depth, last
+
+
+def test_deep_thread_built_when_three_hundred_level_chain():
+    # Posting caps depth at COMMENTS_MAX_DEPTH (5 by default), so this is far
+    # beyond any real thread.
+    tree = build_tree(_chain(300), visible)
+    depth, _ = _depth(tree)
+    assert depth == 300
+    assert count_visible(tree) == 300
+
+
+def test_deep_hidden_chain_kept_when_only_last_visible_row_is_deep():
+    tree = build_tree(_chain(300, shown=lambda pk: pk == 250), visible)
+    depth, last = _depth(tree)
+    assert depth == 250
+    assert last.comment.pk == 250
     assert last.placeholder is False
+    assert tree[0].placeholder is True
     assert count_visible(tree) == 1
+
+
+def test_deep_thread_built_when_chain_is_deeper_than_the_recursion_limit():
+    depth = sys.getrecursionlimit() + 500
+    tree = build_tree(_chain(depth), visible)
+    assert count_visible(tree) == depth
 
 
 def test_mixed_thread_built_when_thousand_rows_deep_and_wide():
