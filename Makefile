@@ -19,11 +19,12 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
 	python3
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'import sys; print(1 if sys.version_info >= (3, 12) else "")' 2>/dev/null | grep -q 1 && echo $(c))))
 
-.PHONY: help run test test-fast lint fmt migrations-check install clean
+.PHONY: help run test test-fast lint fmt migrations-check install browser clean
 
 help:
 	@echo "make run               set up .venv, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
 	@echo "make test              the whole test suite (PostgreSQL: $(TEST_DATABASE_URL))"
+	@echo "make test-fast         the suite without the browser tests"
 	@echo "make lint / make fmt   ruff check and format"
 	@echo "make migrations-check  fail if models and migrations disagree"
 
@@ -51,7 +52,15 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+# Browser tests use Debian's Chromium; install it when it is missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
+test: install browser
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest
 
 test-fast: install

@@ -71,7 +71,7 @@ def test_comment_shows_display_name_times_and_permalink_but_no_email(
     assert "secret@example.com" not in html
     assert f'href="#c{comment.pk}"' in html
     assert f'datetime="{comment.created_at.isoformat()}"' in html
-    assert " ago</time>" in html
+    assert "ago</time>" in html or "now</time>" in html
 
 
 def test_rejected_comment_is_never_shown(client, article, comment_factory):
