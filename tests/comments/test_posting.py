@@ -302,3 +302,68 @@ def test_inactive_member_cannot_comment(client, article, user_factory):
     response = client.post(post_url(article), {"body": "hello"})
     assert response.status_code in (302, 403)
     assert_nothing_stored()
+
+
+# The reply page (the no-JavaScript route from "Log in to reply" and emails).
+
+
+def reply_url(comment):
+    return reverse("comments:reply", kwargs={"pk": comment.pk})
+
+
+def test_reply_page_sends_anonymous_users_to_log_in(client, article, comment_factory):
+    parent = comment_factory(article=article)
+    response = client.get(reply_url(parent))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_reply_page_tells_unverified_members_to_verify(
+    client, article, unverified, comment_factory
+):
+    parent = comment_factory(article=article)
+    client.force_login(unverified)
+    response = client.get(reply_url(parent))
+    assert response.status_code == 403
+    assert "verify your email address" in response.content.decode()
+    assert 'name="body"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["author", "moderator"])
+def test_reply_page_works_for_author_and_moderator(
+    client, request, article, comment_factory, who
+):
+    parent = comment_factory(article=article)
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reply_url(parent)).status_code == 200
+
+
+def test_reply_page_for_pending_comment_is_404(
+    client, article, member, other_member, comment_factory
+):
+    pending = comment_factory(article=article, author=other_member, status="pending")
+    client.force_login(member)
+    assert client.get(reply_url(pending)).status_code == 404
+
+
+def test_reply_page_on_closed_article_says_so(
+    client, article_factory, member, comment_factory
+):
+    closed = article_factory()
+    parent = comment_factory(article=closed)
+    closed.comments_open = False
+    closed.save()
+    client.force_login(member)
+    response = client.get(reply_url(parent))
+    assert response.status_code == 403
+    assert "Comments are closed" in response.content.decode()
+
+
+def test_reply_page_for_comment_on_draft_is_404(
+    client, article, member, comment_factory
+):
+    parent = comment_factory(article=article)
+    article.status = "draft"
+    article.save()
+    client.force_login(member)
+    assert client.get(reply_url(parent)).status_code == 404

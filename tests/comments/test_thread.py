@@ -1,5 +1,7 @@
 """The article page's thread: what it shows, and what it costs."""
 
+import re
+
 import pytest
 
 from comments.models import Comment, CommentStatus
@@ -71,7 +73,8 @@ def test_comment_shows_display_name_times_and_permalink_but_no_email(
     assert "secret@example.com" not in html
     assert f'href="#c{comment.pk}"' in html
     assert f'datetime="{comment.created_at.isoformat()}"' in html
-    assert "ago</time>" in html or "now</time>" in html
+    assert comment.created_at.strftime("%-d %b %Y, %H:%M") in html
+    assert re.search(r'>(now|[^<>]+ ago)<span class="comment-exact">', html)
 
 
 def test_rejected_comment_is_never_shown(client, article, comment_factory):
