@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.db import transaction
 
 from accounts.tasks import send_email
@@ -14,7 +18,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Render now, while the request and its context exist; send once the
         # transaction has committed, outside the request (DESIGN invariant 8).
-        message = self.render_mail(template_prefix, email, context)
+        request = allauth_context.request
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=request.get_host())
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": site, **context},
+        )
         html = next(
             (
                 content

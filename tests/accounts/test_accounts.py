@@ -39,6 +39,8 @@ def test_signup_sends_verification_email_after_commit(
     [message] = mailoutbox
     assert message.to == ["new@example.com"]
     assert "/accounts/confirm-email/" in message.body
+    assert message.body.startswith("Hello from LDN Forum!")
+    assert "New Patient" in message.body
     user = User.objects.get(email="new@example.com")
     assert user.display_name == "New Patient"
     assert not EmailAddress.objects.get(user=user).verified
