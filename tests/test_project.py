@@ -43,6 +43,8 @@ def test_seed_demo_loads_the_forum_once_and_is_idempotent(settings, capsys):
     assert Comment.objects.filter(status=CommentStatus.PENDING).count() >= 3
     assert ldn.approved_comment_count == ldn.comments.approved().count()
     assert Article.objects.count() == 2
+    for comment in Comment.objects.select_related("author"):
+        assert comment.author.date_joined < comment.created_at
 
     client = Client()
     assert client.login(email="member@example.com", password="forum-demo-2026")

@@ -54,6 +54,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"Created article “{article.title}”.")
                 else:
                     self.stdout.write(f"Kept existing article “{article.title}”.")
+            self._backdate_members(users)
         self._print_accounts()
 
     def _member(self, spec):
@@ -126,6 +127,15 @@ class Command(BaseCommand):
                 moderation.approve(comment, by=moderator)
             self._backdate(comment, days_ago=spec["days_ago"])
             self._comments(article, spec.get("replies", []), comment, users)
+
+    @staticmethod
+    def _backdate_members(users):
+        # Members joined a little before their first comment, not today.
+        for user in users.values():
+            first = user.comments.order_by("created_at").first()
+            if first is not None and first.created_at < user.date_joined:
+                user.date_joined = first.created_at - timedelta(days=3)
+                user.save(update_fields=["date_joined"])
 
     @staticmethod
     def _backdate(comment, *, days_ago):
