@@ -93,8 +93,10 @@ def test_draft_is_previewable_by_staff(client, article_factory, author):
     assert "Preview: this article is a draft" in response.content.decode()
 
 
-def test_unknown_article_is_404(client, db):
-    assert client.get("/articles/no-such-thing/").status_code == 404
+def test_unknown_article_is_404_with_our_page(client, db):
+    response = client.get("/articles/no-such-thing/")
+    assert response.status_code == 404
+    assert "We couldn" in response.content.decode()
 
 
 def test_published_article_needs_a_publication_date(author):

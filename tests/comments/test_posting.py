@@ -367,3 +367,11 @@ def test_reply_page_for_comment_on_draft_is_404(
     article.save()
     client.force_login(member)
     assert client.get(reply_url(parent)).status_code == 404
+
+
+def test_refused_form_explains_that_nothing_was_saved(article, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": "hello"})
+    assert response.status_code == 403
+    assert "Nothing was saved" in response.content.decode()

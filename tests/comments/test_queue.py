@@ -98,7 +98,9 @@ def test_queue_paginates_at_fifty(client, moderator, article, member, comment_fa
 
 def test_queue_is_forbidden_to_members(client, member, author):
     client.force_login(member)
-    assert client.get(QUEUE).status_code == 403
+    response = client.get(QUEUE)
+    assert response.status_code == 403
+    assert "Only moderators can do this." in response.content.decode()
     client.force_login(author)
     assert client.get(QUEUE).status_code == 403
 
