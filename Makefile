@@ -8,14 +8,14 @@ PORT ?= 8000
 # make test uses this machine's PostgreSQL unless DATABASE_URL says otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ldnforum
 
-# Django 6.1 needs Python 3.12+. Try each candidate by running it and keep
-# the first that really is 3.12 or newer (pyenv shims exist but fail unless
-# a version is selected, so existing is not enough).
+# Django 6.1 needs Python 3.12+; we develop on 3.13. Try each candidate by
+# running it and keep the first that really is 3.12 or newer (pyenv shims
+# exist but fail unless a version is selected, so existing is not enough).
 PYENV_ROOT := $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
-PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
-	$(sort $(wildcard $(PYENV_ROOT)/versions/3.14*/bin/python3)) \
+PYTHON_CANDIDATES := python3.13 python3.12 \
 	$(sort $(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3)) \
 	$(sort $(wildcard $(PYENV_ROOT)/versions/3.12*/bin/python3)) \
+	python3.14 $(sort $(wildcard $(PYENV_ROOT)/versions/3.14*/bin/python3)) \
 	python3
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'import sys; print(1 if sys.version_info >= (3, 12) else "")' 2>/dev/null | grep -q 1 && echo $(c))))
 

@@ -39,6 +39,25 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ReferenceInline]
     actions = ["publish_now"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Only an admin may credit an article to someone else: the credited
+        # user's replies publish at once with the "Author" badge.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "author")
+        return fields
+
+    def get_queryset(self, request):
+        articles = super().get_queryset(request).select_related("author")
+        if request.user.is_superuser:
+            return articles
+        return articles.filter(author=request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Publish selected articles now")
     def publish_now(self, request, queryset):
         updated = queryset.filter(status=ArticleStatus.DRAFT).update(

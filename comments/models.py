@@ -54,7 +54,7 @@ class Comment(models.Model):
     )
     parent = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="replies",

@@ -22,7 +22,7 @@ LINK_REL = "nofollow ugc noopener"
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # C0 controls other than tab and newline, and the DEL/C1 range.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _link_attributes(attrs, new=False):
@@ -40,7 +40,7 @@ _linker = Linker(callbacks=[_link_attributes], parse_email=False)
 def clean_comment(text: str) -> str:
     """Plain text as typed -> the safe HTML stored in Comment.body_html."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text).strip()
+    text = CONTROL_CHARACTERS.sub("", text).strip()
     paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
     markup = "".join(
         "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"

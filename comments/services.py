@@ -8,15 +8,19 @@ from articles.models import Article
 from comments import moderation
 from comments.models import Comment
 from comments.permissions import check_can_comment, check_can_reply_to
-from comments.sanitize import clean_comment
+from comments.sanitize import CONTROL_CHARACTERS, clean_comment
 
 
 def validate_body(body: str) -> str:
     """The rules a comment's text must meet, shared by the form and the
-    service so that no path can store what the form would refuse."""
+    service so that no path can store what the form would refuse. Returns
+    the text to store: line breaks normalised, invisible control characters
+    dropped, outer whitespace trimmed."""
     if "\x00" in body:
         raise ValidationError("The text contains a NUL character.", code="null")
-    body = body.strip()
+    # Browsers count a line break as one character but send two (CRLF).
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = CONTROL_CHARACTERS.sub("", body).strip()
     if not body:
         raise ValidationError("Please write something first.", code="empty")
     limit = settings.COMMENTS_MAX_LENGTH
@@ -29,13 +33,14 @@ def validate_body(body: str) -> str:
     return body
 
 
-def attach_point(parent: Comment) -> tuple[Comment, int]:
-    """Where a reply to parent goes: below it, or beside it once the
-    thread is as deep as it may get (DESIGN invariant 5)."""
+def attach_point(parent: Comment) -> tuple[Comment | None, int]:
+    """Where a reply to parent goes: below it, or beside it once the thread
+    is as deep as it may get (DESIGN invariant 5)."""
     cap = settings.COMMENTS_MAX_DEPTH
-    if parent.depth >= cap and parent.parent_id is not None:
-        return parent.parent, cap
-    return parent, parent.depth + 1
+    target: Comment | None = parent
+    while target is not None and target.depth >= cap:
+        target = target.parent
+    return target, (target.depth + 1 if target is not None else 1)
 
 
 @transaction.atomic

@@ -75,7 +75,7 @@ def comment_post(request, slug):
             request, article=article, form=form, parent=parent, error=str(exc)
         )
     except ValidationError as exc:
-        form.add_error("body", exc)
+        form.add_error(None, exc.messages)
         return _form_page(request, article=article, form=form, parent=parent)
     if comment.status == CommentStatus.PENDING:
         messages.success(

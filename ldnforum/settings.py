@@ -246,6 +246,8 @@ if not DEBUG:
 # Forum rules.
 SITE_NAME = "LDN Forum"
 COMMENTS_MAX_DEPTH = int(os.environ.get("LDNFORUM_COMMENTS_MAX_DEPTH", "5"))
+if COMMENTS_MAX_DEPTH < 1:
+    raise ImproperlyConfigured("LDNFORUM_COMMENTS_MAX_DEPTH must be 1 or more.")
 COMMENTS_MAX_LENGTH = 5000
 MODERATION_QUEUE_PAGE_SIZE = 50
 

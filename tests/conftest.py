@@ -34,7 +34,15 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def user_factory(db):
-    def make(*, verified=True, moderator=False, staff=False, display_name=None, **kw):
+    def make(
+        *,
+        verified=True,
+        moderator=False,
+        staff=False,
+        writer=False,
+        display_name=None,
+        **kw,
+    ):
         n = next(_seq)
         email = kw.pop("email", f"member{n}@example.com")
         user = get_user_model().objects.create_user(
@@ -54,6 +62,22 @@ def user_factory(db):
             group.permissions.add(
                 Permission.objects.get(
                     content_type__app_label="comments", codename="moderate_comment"
+                )
+            )
+            user.groups.add(group)
+        if writer:
+            group, _ = Group.objects.get_or_create(name="Authors")
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="articles",
+                    codename__in=[
+                        "add_article",
+                        "change_article",
+                        "view_article",
+                        "add_reference",
+                        "change_reference",
+                        "view_reference",
+                    ],
                 )
             )
             user.groups.add(group)
@@ -79,7 +103,7 @@ def unverified(user_factory):
 
 @pytest.fixture
 def author(user_factory):
-    return user_factory(staff=True, display_name="Dr Writer")
+    return user_factory(staff=True, writer=True, display_name="Dr Writer")
 
 
 @pytest.fixture

@@ -53,3 +53,21 @@ def test_seed_demo_loads_the_forum_once_and_is_idempotent(settings, capsys):
     assert mod.get("/moderation/").status_code == 200
     page = Client().get(ldn.get_absolute_url()).content.decode()
     assert 'class="badge text-bg-primary">Author' in page
+
+
+def test_deploy_check_warns_about_per_process_cache_and_inline_email(settings):
+    from django.core.checks import run_checks
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert {"ldnforum.W001", "ldnforum.W002"} <= ids
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert "ldnforum.W001" not in ids

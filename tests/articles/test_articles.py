@@ -221,3 +221,65 @@ def test_admin_is_closed_to_members(client, member):
     client.force_login(member)
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
+
+
+def article_form_data(**overrides):
+    data = {
+        "title": "Author's own",
+        "slug": "authors-own",
+        "lede": "L",
+        "body": "<p>B</p>",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_author_writes_an_article_in_the_admin_credited_to_themselves(
+    client, author, member
+):
+    client.force_login(author)
+    add = reverse("admin:articles_article_add")
+    assert client.get(add).status_code == 200
+    # An author can't credit the article to someone else.
+    response = client.post(add, article_form_data(author=member.pk))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Article.objects.get(slug="authors-own").author == author
+
+
+def test_author_sees_only_their_own_articles_in_the_admin(
+    client, author, article_factory, user_factory
+):
+    mine = article_factory(title="Mine")
+    theirs = article_factory(title="Theirs", author=user_factory(staff=True))
+    client.force_login(author)
+    html = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Mine" in html
+    assert "Theirs" not in html
+    change = reverse("admin:articles_article_change", args=[theirs.pk])
+    assert client.get(change).status_code == 302  # admin: "doesn't exist"
+    assert (
+        client.get(reverse("admin:articles_article_change", args=[mine.pk])).status_code
+        == 200
+    )
+
+
+def test_article_with_a_threaded_discussion_can_be_deleted(article, comment_factory):
+    parent = comment_factory(article=article)
+    comment_factory(article=article, parent=parent)
+    article.delete()
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["member", "author", "moderator", "unverified"])
+def test_article_pages_open_for_every_role(client, request, article, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/").status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200

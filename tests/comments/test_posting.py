@@ -5,7 +5,9 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from comments import services
 from comments.models import Comment, CommentStatus, ModerationEvent
+from comments.permissions import CommentingNotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,31 @@ def test_member_reply_to_approved_comment_is_pending_and_nested(
     assert reply.depth == 2
 
 
+@override_settings(COMMENTS_MAX_DEPTH=1)
+def test_reply_is_placed_at_top_level_when_depth_cap_is_one(
+    client, article, member, comment_factory
+):
+    first = comment_factory(article=article)
+    client.force_login(member)
+    client.post(post_url(article), {"body": "flat reply", "parent": first.pk})
+    reply = Comment.objects.get(body="flat reply")
+    assert (reply.depth, reply.parent) == (1, None)
+
+
+@override_settings(COMMENTS_MAX_DEPTH=2)
+def test_reply_below_a_lowered_cap_attaches_at_the_cap(
+    client, article, member, comment_factory
+):
+    first = comment_factory(article=article)
+    second = comment_factory(article=article, parent=first)
+    with override_settings(COMMENTS_MAX_DEPTH=5):
+        third = comment_factory(article=article, parent=second)
+    client.force_login(member)
+    client.post(post_url(article), {"body": "after cap change", "parent": third.pk})
+    reply = Comment.objects.get(body="after cap change")
+    assert (reply.depth, reply.parent_id) == (2, first.pk)
+
+
 @override_settings(COMMENTS_MAX_DEPTH=3)
 def test_reply_to_comment_at_depth_cap_attaches_at_the_cap(
     client, article, member, comment_factory
@@ -173,8 +200,19 @@ def assert_nothing_stored():
         ("   \n\t  ", "Please write something first."),
         ("x" * 5001, "Please keep comments to 5,000 characters"),
         ("before\x00after", "Null characters are not allowed."),
+        ("\x01", "Please write something first."),
+        ("\x07  \x08\r\n\x1b", "Please write something first."),
+        ("\x80\x9f", "Please write something first."),
     ],
-    ids=["empty", "whitespace", "too-long", "nul-byte"],
+    ids=[
+        "empty",
+        "whitespace",
+        "too-long",
+        "nul-byte",
+        "control-only",
+        "controls-and-breaks",
+        "c1-controls",
+    ],
 )
 def test_bad_body_is_refused_with_a_message_and_nothing_stored(
     client, article, member, body, message
@@ -184,6 +222,16 @@ def test_bad_body_is_refused_with_a_message_and_nothing_stored(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert_nothing_stored()
+
+
+def test_windows_line_breaks_count_once_toward_the_limit(client, article, member):
+    # What a browser sends for 5,000 characters typed with 49 line breaks.
+    body = "\r\n".join(["x" * 99] * 50)
+    assert len(body.replace("\r\n", "\n")) == 4999
+    client.force_login(member)
+    response = client.post(post_url(article), {"body": body})
+    assert response.status_code == 302
+    assert Comment.objects.get().body == body.replace("\r\n", "\n")
 
 
 def test_body_of_exactly_5000_characters_is_accepted(client, article, member):
@@ -294,13 +342,12 @@ def test_comment_endpoint_refuses_get(client, article, member):
     assert client.get(post_url(article)).status_code == 405
 
 
-def test_inactive_member_cannot_comment(client, article, user_factory):
+def test_inactive_member_cannot_comment_even_through_the_service(article, user_factory):
     user = user_factory()
-    client.force_login(user)
     user.is_active = False
     user.save()
-    response = client.post(post_url(article), {"body": "hello"})
-    assert response.status_code in (302, 403)
+    with pytest.raises(CommentingNotAllowed, match="can't post"):
+        services.comment_create(article=article, author=user, body="hello")
     assert_nothing_stored()
 
 

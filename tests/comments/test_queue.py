@@ -105,6 +105,23 @@ def test_queue_is_forbidden_to_members(client, member, author):
     assert client.get(QUEUE).status_code == 403
 
 
+def test_queue_is_forbidden_to_unverified_members(client, unverified):
+    client.force_login(unverified)
+    assert client.get(QUEUE).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["member", "author", "unverified"])
+def test_reject_page_is_forbidden_to_members(client, request, pending, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reject_url(pending)).status_code == 403
+
+
+def test_reject_page_sends_anonymous_users_to_log_in(client, pending):
+    response = client.get(reject_url(pending))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
 def test_queue_sends_anonymous_users_to_log_in(client):
     response = client.get(QUEUE)
     assert response.status_code == 302

@@ -19,15 +19,8 @@ from comments import demo_content, moderation, services
 from comments.models import Comment, CommentStatus, ModerationEvent
 from comments.permissions import MODERATORS_GROUP
 
-AUTHOR_PERMISSIONS = [
-    ("articles", "add_article"),
-    ("articles", "change_article"),
-    ("articles", "view_article"),
-    ("articles", "add_reference"),
-    ("articles", "change_reference"),
-    ("articles", "delete_reference"),
-    ("articles", "view_reference"),
-]
+AUTHORS_GROUP = "Authors"  # made by articles' data migration
+
 MODERATOR_ADMIN_PERMISSIONS = [
     ("comments", "view_comment"),
     ("comments", "view_moderationevent"),
@@ -72,7 +65,7 @@ class Command(BaseCommand):
             if spec["role"] == "author":
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
-                user.user_permissions.add(*self._permissions(AUTHOR_PERMISSIONS))
+                user.groups.add(Group.objects.get(name=AUTHORS_GROUP))
             elif spec["role"] == "moderator":
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
