@@ -27,10 +27,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "author",
         "status",
         "published_at",
-        "comments_open",
+        "moderation_mode",
         "approved_comment_count",
     )
-    list_filter = ("status", "comments_open", "author")
+    list_filter = ("status", "moderation_mode", "author")
     search_fields = ("title", "lede", "body")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"

@@ -15,7 +15,7 @@ class ArticleAdminForm(forms.ModelForm):
             "author",
             "status",
             "published_at",
-            "comments_open",
+            "moderation_mode",
         )
 
     def clean(self):

@@ -10,6 +10,16 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ModerationMode(models.TextChoices):
+    PRE = "pre", "Pre-moderated: new members' comments wait for a moderator"
+    POST = "post", "Post-moderated: comments publish at once unless a rule holds them"
+    CLOSED = "closed", "Closed: no new comments"
+
+
+def default_moderation_mode() -> str:
+    return settings.COMMENTS_DEFAULT_MODERATION_MODE
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(
@@ -37,7 +47,11 @@ class Article(models.Model):
         max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    comments_open = models.BooleanField(default=True)
+    moderation_mode = models.CharField(
+        max_length=10,
+        choices=ModerationMode.choices,
+        default=default_moderation_mode,
+    )
     # Kept by comments/moderation.py, the only code that changes a comment's
     # status, so list pages need no count over the comments table.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -56,6 +70,10 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ArticleStatus.values),
                 name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(moderation_mode__in=ModerationMode.values),
+                name="article_moderation_mode_valid",
             ),
         ]
         indexes = [
@@ -82,7 +100,11 @@ class Article(models.Model):
 
     @property
     def accepts_comments(self) -> bool:
-        return self.is_published and self.comments_open
+        return self.is_published and self.moderation_mode != ModerationMode.CLOSED
+
+    @property
+    def comments_open(self) -> bool:
+        return self.moderation_mode != ModerationMode.CLOSED
 
 
 class Reference(models.Model):

@@ -205,7 +205,7 @@ ARTICLES = [
         ),
         "author": "author",
         "published_days_ago": 40,
-        "comments_open": True,
+        "moderation_mode": "pre",
         "references": [
             {
                 "authors": "Cree BA, Kornyeyeva E, Goodin DS",
@@ -308,7 +308,7 @@ ARTICLES = [
         ),
         "author": "author",
         "published_days_ago": 10,
-        "comments_open": True,
+        "moderation_mode": "pre",
         "references": [],
     },
 ]

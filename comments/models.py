@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 
@@ -9,7 +10,8 @@ class CommentStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     SPAM = "spam", "Spam"
-    REMOVED = "removed", "Removed"
+    REMOVED = "removed", "Removed by a moderator"
+    DELETED = "deleted", "Deleted by its author"
 
 
 class RejectionReason(models.TextChoices):
@@ -19,6 +21,7 @@ class RejectionReason(models.TextChoices):
     HARASSMENT = "harassment", "Harassment or disrespect"
     PROMOTION = "promotion", "Advertising or self-promotion"
     DUPLICATE = "duplicate", "Duplicate of another comment"
+    MEMBER_BANNED = "member_banned", "Member banned"
     OTHER = "other", "Other (see note)"
 
 
@@ -81,6 +84,12 @@ class Comment(models.Model):
         max_length=20, choices=RejectionReason.choices, blank=True
     )
     moderation_note = models.TextField(blank=True)
+    # Why the rules held or rejected it: [{"rule", "label", "matches"}].
+    rule_reasons = models.JSONField(default=list, blank=True)
+    # For moderators: body_html with what the rules matched marked, made by
+    # comments/sanitize.py at write time. Empty when nothing matched.
+    review_html = models.TextField(blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -132,6 +141,10 @@ class Comment(models.Model):
     def is_pending(self) -> bool:
         return self.status == CommentStatus.PENDING
 
+    @property
+    def rule_labels(self) -> list[str]:
+        return [reason["label"] for reason in self.rule_reasons]
+
 
 class ModerationEvent(models.Model):
     """Append-only audit log: one row for every status a comment takes."""
@@ -156,7 +169,9 @@ class ModerationEvent(models.Model):
         max_length=20, choices=RejectionReason.choices, blank=True
     )
     note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # What the rules found, when a rule decided: [{"rule", "label", "matches"}].
+    details = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -169,3 +184,192 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.comment_id}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before its author edited it (for moderators)."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField()
+    body_html = models.TextField()
+    created_at = models.DateTimeField(help_text="When this text was written.")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["replaced_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Earlier text of comment #{self.comment_id}"
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", "Spam or advertising"
+    HARASSMENT = "harassment", "Harassment"
+    MISINFORMATION = (
+        "misinformation",
+        "Medical misinformation that could cause harm",
+    )
+    PERSONAL_INFO = "personal_info", "Personal information"
+    OTHER = "other", "Something else (please explain)"
+
+
+class Flag(models.Model):
+    """A member's report of an approved comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="flags",
+    )
+    reason = models.CharField(max_length=20, choices=FlagReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="flag_once_per_member"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(note=""),
+                name="flag_other_has_note",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["comment"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on #{self.comment_id}: {self.get_reason_display()}"
+
+
+class Standing(models.TextChoices):
+    AUTO = "auto", "Earns trust (default)"
+    TRUSTED = "trusted", "Trusted"
+    UNTRUSTED = "untrusted", "Untrusted: always held"
+    SUSPENDED = "suspended", "Suspended"
+    BANNED = "banned", "Banned"
+
+
+class MemberStanding(models.Model):
+    """What moderators decided about a member. No row means AUTO."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="standing",
+    )
+    level = models.CharField(
+        max_length=10, choices=Standing.choices, default=Standing.AUTO
+    )
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(level="suspended") | Q(suspended_until__isnull=False),
+                name="memberstanding_suspension_has_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=Standing.values),
+                name="memberstanding_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_level_display()}"
+
+
+class MemberNote(models.Model):
+    """A moderator's note on a member; moderators only."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.member} ({self.created_at:%Y-%m-%d})"
+
+
+class WatchKind(models.TextChoices):
+    BANNED = "banned", "Banned: rejects the comment as spam"
+    SUSPECT = "suspect", "Suspect: holds the comment for review"
+
+
+class WatchWord(models.Model):
+    """A word or phrase the rules look for, whole-word and case-insensitive,
+    with accents and full-width letters folded."""
+
+    phrase = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=WatchKind.choices)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("phrase"), "kind", name="watchword_unique_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(phrase=""), name="watchword_phrase_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.kind})"
+
+
+class WatchedDomain(models.Model):
+    """A link to this domain (or a subdomain) holds the comment."""
+
+    domain = models.CharField(max_length=253, help_text="For example: pharma.example")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), name="watcheddomain_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1,26 +1,57 @@
 """The comment lifecycle. The only code that writes Comment.status
 (DESIGN invariant 1).
 
-Every change is one conditional UPDATE on the status it expects, inside a
-transaction, plus exactly one ModerationEvent. When two moderators act on the
-same comment at once, the second UPDATE matches no row and raises
-TransitionNotAllowed, so there is one decision and one event.
+Every change is one conditional UPDATE on the status it expects, under a row
+lock, inside a transaction, plus exactly one ModerationEvent. When two
+moderators act on the same comment at once, the second finds the status
+changed and gets TransitionNotAllowed, so there is one decision and one
+event. A moderator's decision also resolves the comment's open reports.
 """
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.models import Article
-from comments.models import Comment, CommentStatus, ModerationEvent, RejectionReason
+from articles.models import Article, ModerationMode
+from comments.models import (
+    Comment,
+    CommentStatus,
+    Flag,
+    MemberStanding,
+    ModerationEvent,
+    RejectionReason,
+    Standing,
+)
 from comments.permissions import is_moderator
+from comments.rules import Action, Decision
+
+S = CommentStatus
 
 RULE_AUTHOR = "article author: published at once"
 RULE_MODERATOR = "moderator: published at once"
+RULE_TRUSTED = "trusted member: published at once"
+RULE_POSTMODERATION = "post-moderated article: published at once"
 RULE_PREMODERATION = "pre-moderation: held for review"
+RULE_NEW_MEMBER = "new member: held until {n} comments are approved"
+RULE_UNTRUSTED = "untrusted member: always held"
+RULE_RECENT_REJECTION = "rejected in the last {days} days: held"
+RULE_REPORTS = "hidden after {n} reports"
+RULE_EDITED = "edited: the rules held it"
+RULE_AUTHOR_DELETED = "deleted by its author"
+RULE_MEMBER_BANNED = "member banned"
 
-APPROVABLE = frozenset({CommentStatus.PENDING})
-REJECTABLE = frozenset({CommentStatus.PENDING})
+# What each action may start from.
+APPROVABLE = frozenset({S.PENDING})
+REJECTABLE = frozenset({S.PENDING})
+SPAMMABLE = frozenset({S.PENDING, S.APPROVED, S.REJECTED})
+REMOVABLE = frozenset({S.APPROVED})
+RESTORABLE = frozenset({S.REJECTED, S.SPAM, S.REMOVED})
+DELETABLE = frozenset({S.PENDING, S.APPROVED})
+HIDEABLE = frozenset({S.APPROVED})
 
 
 class TransitionNotAllowed(Exception):
@@ -32,70 +63,174 @@ class TransitionNotAllowed(Exception):
         self.action = action
 
 
-def initial_status(*, author, article: Article) -> tuple[str, str]:
-    """The status a new comment starts in, and the rule that chose it."""
-    if author.pk == article.author_id:
-        return CommentStatus.APPROVED, RULE_AUTHOR
-    if is_moderator(author):
-        return CommentStatus.APPROVED, RULE_MODERATOR
-    return CommentStatus.PENDING, RULE_PREMODERATION
+# Trust -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trust:
+    trusted: bool
+    rule: str  # why, in the words the queue shows
+
+
+def standing_of(member) -> MemberStanding | None:
+    return MemberStanding.objects.filter(member=member).first()
+
+
+def posting_block(member, *, now=None) -> str | None:
+    """Why member may not post at all right now, or None."""
+    standing = standing_of(member)
+    if standing is None:
+        return None
+    now = now or timezone.now()
+    if standing.level == Standing.BANNED:
+        return "This account has been banned from posting."
+    if standing.level == Standing.SUSPENDED and standing.suspended_until > now:
+        until = timezone.localtime(standing.suspended_until)
+        return f"This account is suspended until {until:%-d %B %Y, %H:%M}."
+    return None
+
+
+def trust_of(member, article: Article) -> Trust:
+    if member.pk == article.author_id:
+        return Trust(True, RULE_AUTHOR)
+    if is_moderator(member):
+        return Trust(True, RULE_MODERATOR)
+    standing = standing_of(member)
+    level = standing.level if standing else Standing.AUTO
+    if level == Standing.TRUSTED:
+        return Trust(True, RULE_TRUSTED)
+    if level == Standing.UNTRUSTED:
+        return Trust(False, RULE_UNTRUSTED)
+    days = settings.TRUST_REJECTION_DAYS
+    recently_rejected = ModerationEvent.objects.filter(
+        comment__author=member,
+        to_status__in=[S.REJECTED, S.SPAM],
+        created_at__gte=timezone.now() - timedelta(days=days),
+    ).exists()
+    if recently_rejected:
+        return Trust(False, RULE_RECENT_REJECTION.format(days=days))
+    needed = settings.TRUST_AFTER_APPROVED
+    if Comment.objects.filter(author=member, status=S.APPROVED).count() < needed:
+        return Trust(False, RULE_NEW_MEMBER.format(n=needed))
+    return Trust(True, RULE_TRUSTED)
+
+
+def initial_status(
+    *, author, article: Article, decision: Decision
+) -> tuple[str, str, str]:
+    """(status, rule, rejection reason) for a new comment."""
+    if decision.action == Action.SPAM:
+        return S.SPAM, decision.reasons[0].label, ""
+    if decision.action == Action.REJECT:
+        return S.REJECTED, decision.reasons[0].label, RejectionReason.DUPLICATE
+    trust = trust_of(author, article)
+    if trust.rule in (RULE_AUTHOR, RULE_MODERATOR):
+        return S.APPROVED, trust.rule, ""
+    if decision.action == Action.HOLD:
+        return S.PENDING, "; ".join(r.label for r in decision.reasons), ""
+    if not trust.trusted and trust.rule == RULE_UNTRUSTED:
+        return S.PENDING, trust.rule, ""
+    if trust.trusted:
+        return S.APPROVED, trust.rule, ""
+    if article.moderation_mode == ModerationMode.POST:
+        return S.APPROVED, RULE_POSTMODERATION, ""
+    return S.PENDING, trust.rule, ""
+
+
+# Transitions -------------------------------------------------------------
 
 
 @transaction.atomic
-def submit(comment: Comment) -> Comment:
+def submit(comment: Comment, *, decision: Decision) -> Comment:
     """Insert a new, validated comment in its initial status."""
     if comment.pk is not None:
         raise ValueError("submit() takes a comment that has not been saved yet.")
-    comment.status, rule = initial_status(
-        author=comment.author, article=comment.article
+    if decision.action == Action.REFUSE:
+        raise ValueError("A refused comment is never stored.")
+    comment.status, rule, reason = initial_status(
+        author=comment.author, article=comment.article, decision=decision
     )
+    comment.moderation_reason = reason
+    comment.rule_reasons = [r.as_dict() for r in decision.reasons]
     comment.save(force_insert=True)
     ModerationEvent.objects.create(
         comment=comment,
         actor=None,
-        rule=rule,
+        rule=rule[:100],
         from_status="",
         to_status=comment.status,
+        reason=reason,
+        details=comment.rule_reasons,
     )
     _adjust_count(comment.article_id, "", comment.status)
     return comment
 
 
 def approve(comment: Comment, *, by, note: str = "") -> Comment:
-    return _transition(
-        comment,
-        action="approved",
-        allowed_from=APPROVABLE,
-        to_status=CommentStatus.APPROVED,
-        by=by,
-        note=note,
-    )
+    return _transition(comment, "approved", APPROVABLE, S.APPROVED, by=by, note=note)
 
 
 def reject(comment: Comment, *, by, reason: str, note: str = "") -> Comment:
     if reason not in RejectionReason.values:
         raise ValueError(f"Unknown rejection reason {reason!r}.")
     return _transition(
+        comment, "rejected", REJECTABLE, S.REJECTED, by=by, reason=reason, note=note
+    )
+
+
+def mark_spam(comment: Comment, *, by, note: str = "") -> Comment:
+    return _transition(comment, "marked spam", SPAMMABLE, S.SPAM, by=by, note=note)
+
+
+def remove(comment: Comment, *, by, reason: str = "", note: str = "") -> Comment:
+    if reason and reason not in RejectionReason.values:
+        raise ValueError(f"Unknown removal reason {reason!r}.")
+    return _transition(
+        comment, "removed", REMOVABLE, S.REMOVED, by=by, reason=reason, note=note
+    )
+
+
+def restore(comment: Comment, *, by, note: str = "") -> Comment:
+    return _transition(comment, "restored", RESTORABLE, S.APPROVED, by=by, note=note)
+
+
+def delete_by_author(comment: Comment, *, by) -> Comment:
+    return _transition(
+        comment, "deleted", DELETABLE, S.DELETED, rule=RULE_AUTHOR_DELETED, by=by
+    )
+
+
+def hide_for_reports(comment: Comment) -> Comment:
+    n = settings.REPORTS_TO_HIDE
+    return _transition(
+        comment, "hidden", HIDEABLE, S.PENDING, rule=RULE_REPORTS.format(n=n)
+    )
+
+
+def hold_after_edit(comment: Comment, *, decision: Decision) -> Comment:
+    target = S.SPAM if decision.action == Action.SPAM else S.PENDING
+    return _transition(
         comment,
-        action="rejected",
-        allowed_from=REJECTABLE,
-        to_status=CommentStatus.REJECTED,
-        by=by,
-        reason=reason,
-        note=note,
+        "held after an edit",
+        frozenset({S.APPROVED, S.PENDING} - {target}),
+        target,
+        rule=RULE_EDITED,
+        details=[r.as_dict() for r in decision.reasons],
     )
 
 
 @transaction.atomic
 def _transition(
     comment: Comment,
-    *,
     action: str,
     allowed_from: frozenset[str],
     to_status: str,
-    by,
+    *,
+    by=None,
+    rule: str = "",
     reason: str = "",
     note: str = "",
+    details: list | None = None,
 ) -> Comment:
     # Read the current status under a row lock: the event must record the
     # status this decision really changed, not what the caller last saw.
@@ -107,33 +242,82 @@ def _transition(
     )
     if current not in allowed_from:
         raise TransitionNotAllowed(comment.pk, action)
-    updated = Comment.objects.filter(pk=comment.pk, status=current).update(
-        status=to_status,
-        moderated_by=by,
-        moderated_at=timezone.now(),
-        moderation_reason=reason,
-        moderation_note=note,
-    )
+    now = timezone.now()
+    changes = {"status": to_status}
+    if by is not None and rule == "":
+        # A moderator's decision.
+        changes.update(
+            moderated_by=by,
+            moderated_at=now,
+            moderation_reason=reason,
+            moderation_note=note,
+        )
+    if details is not None:
+        changes["rule_reasons"] = details
+    updated = Comment.objects.filter(pk=comment.pk, status=current).update(**changes)
     if not updated:
         raise TransitionNotAllowed(comment.pk, action)
     ModerationEvent.objects.create(
         comment_id=comment.pk,
         actor=by,
+        rule=rule,
         from_status=current,
         to_status=to_status,
         reason=reason,
         note=note,
+        details=details or [],
     )
+    if by is not None and rule == "":
+        Flag.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
+            resolved_by=by, resolved_at=now
+        )
     _adjust_count(comment.article_id, current, to_status)
     comment.refresh_from_db()
     return comment
 
 
 def _adjust_count(article_id: int, from_status: str, to_status: str) -> None:
-    delta = int(to_status == CommentStatus.APPROVED) - int(
-        from_status == CommentStatus.APPROVED
-    )
+    delta = int(to_status == S.APPROVED) - int(from_status == S.APPROVED)
     if delta:
         Article.objects.filter(pk=article_id).update(
             approved_comment_count=F("approved_comment_count") + delta
         )
+
+
+# Members -----------------------------------------------------------------
+
+
+@transaction.atomic
+def set_standing(
+    member, *, level: str, by, until=None, reason: str = ""
+) -> MemberStanding:
+    """Record what moderators decided about a member. A ban also rejects
+    every comment of theirs still waiting, each as its own decision."""
+    if level not in Standing.values:
+        raise ValueError(f"Unknown standing {level!r}.")
+    if level == Standing.SUSPENDED and (until is None or until <= timezone.now()):
+        raise ValueError("A suspension needs an end in the future.")
+    standing, _ = MemberStanding.objects.select_for_update().get_or_create(
+        member=member
+    )
+    standing.level = level
+    standing.suspended_until = until if level == Standing.SUSPENDED else None
+    standing.reason = reason
+    standing.set_by = by
+    standing.save()
+    if level == Standing.BANNED:
+        waiting = Comment.objects.filter(author=member, status=S.PENDING)
+        for comment in waiting.order_by("pk"):
+            try:
+                _transition(
+                    comment,
+                    "rejected",
+                    REJECTABLE,
+                    S.REJECTED,
+                    by=by,
+                    reason=RejectionReason.MEMBER_BANNED,
+                    note=RULE_MEMBER_BANNED,
+                )
+            except TransitionNotAllowed:
+                continue  # decided by someone else meanwhile
+    return standing

@@ -43,6 +43,11 @@ def check_can_comment(user, article) -> None:
         raise CommentingNotAllowed(
             "Please verify your email address before you comment."
         )
+    from comments.moderation import posting_block  # moderation imports us
+
+    block = posting_block(user)
+    if block:
+        raise CommentingNotAllowed(block)
 
 
 def check_can_reply_to(parent: Comment, article) -> None:

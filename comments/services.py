@@ -1,14 +1,33 @@
 """Every write to comments, apart from status changes (moderation.py)."""
 
+from dataclasses import replace
+from datetime import timedelta
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import Article
 from comments import moderation
-from comments.models import Comment
-from comments.permissions import check_can_comment, check_can_reply_to
-from comments.sanitize import CONTROL_CHARACTERS, clean_comment
+from comments.models import (
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    Flag,
+    WatchedDomain,
+    WatchKind,
+    WatchWord,
+)
+from comments.permissions import (
+    CommentingNotAllowed,
+    check_can_comment,
+    check_can_reply_to,
+    has_verified_email,
+    is_moderator,
+)
+from comments.rules import Action, Decision, Link, RuleContext, evaluate
+from comments.sanitize import CONTROL_CHARACTERS, clean_comment, extract_links
 
 
 def validate_body(body: str) -> str:
@@ -43,6 +62,56 @@ def attach_point(parent: Comment) -> tuple[Comment | None, int]:
     return target, (target.depth + 1 if target is not None else 1)
 
 
+def rule_context(*, author, exclude_pk: int | None = None) -> RuleContext:
+    """What the rules need to know around a member's new text."""
+    now = timezone.now()
+    words = WatchWord.objects.values_list("kind", "phrase")
+    mine = Comment.objects.filter(author=author)
+    if exclude_pk is not None:
+        mine = mine.exclude(pk=exclude_pk)
+    recent = mine.filter(
+        created_at__gte=now - timedelta(hours=settings.RULES_DUPLICATE_HOURS)
+    ).values_list("body", flat=True)
+    burst_since = now - timedelta(minutes=settings.RULES_BURST_MINUTES)
+    return RuleContext(
+        banned_phrases=[p for kind, p in words if kind == WatchKind.BANNED],
+        suspect_phrases=[p for kind, p in words if kind == WatchKind.SUSPECT],
+        watched_domains=list(WatchedDomain.objects.values_list("domain", flat=True)),
+        max_links=settings.RULES_MAX_LINKS,
+        recent_texts=list(recent),
+        recent_count=(
+            mine.filter(created_at__gte=burst_since).count()
+            if exclude_pk is None
+            else 0
+        ),
+        burst_limit=settings.RULES_BURST_COUNT,
+        burst_minutes=settings.RULES_BURST_MINUTES,
+    )
+
+
+def check_rules(*, author, article: Article, body: str, exclude_pk=None) -> Decision:
+    """Run the rules, unless the poster is the article's author or a
+    moderator: they answer for what they write."""
+    if author.pk == article.author_id or is_moderator(author):
+        return Decision(Action.ALLOW)
+    links = [Link(start, end, url) for start, end, url in extract_links(body)]
+    context = replace(
+        rule_context(author=author, exclude_pk=exclude_pk), links=tuple(links)
+    )
+    decision = evaluate(body, context)
+    if decision.action == Action.REFUSE:
+        raise CommentingNotAllowed(
+            "You are posting very quickly. Please wait a few minutes and try "
+            "again; nothing was saved."
+        )
+    return decision
+
+
+def _review_html(body: str, decision: Decision) -> str:
+    spans = decision.spans
+    return clean_comment(body, highlight=spans) if spans else ""
+
+
 @transaction.atomic
 def comment_create(
     *, article: Article, author, body: str, parent: Comment | None = None
@@ -53,6 +122,7 @@ def comment_create(
     if parent is not None:
         check_can_reply_to(parent, article)
         parent, depth = attach_point(parent)
+    decision = check_rules(author=author, article=article, body=body)
     comment = Comment(
         article=article,
         author=author,
@@ -60,6 +130,109 @@ def comment_create(
         depth=depth,
         body=body,
         body_html=clean_comment(body),
+        review_html=_review_html(body, decision),
     )
     comment.full_clean(exclude=["status"])
-    return moderation.submit(comment)
+    return moderation.submit(comment, decision=decision)
+
+
+def edit_deadline(comment: Comment):
+    return comment.created_at + timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+
+
+def check_can_edit(user, comment: Comment, *, now=None) -> None:
+    now = now or timezone.now()
+    if not user.is_authenticated or comment.author_id != user.pk:
+        raise PermissionDenied("You can only edit your own comments.")
+    if comment.status not in (CommentStatus.PENDING, CommentStatus.APPROVED):
+        raise CommentingNotAllowed("This comment can no longer be edited.")
+    if now > edit_deadline(comment):
+        raise CommentingNotAllowed(
+            f"Comments can be edited for {settings.COMMENTS_EDIT_MINUTES} minutes "
+            "after posting; this one can no longer be changed."
+        )
+    block = moderation.posting_block(user, now=now)
+    if block:
+        raise CommentingNotAllowed(block)
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
+    """The author's correction. The old text is kept for moderators, and the
+    rules run again: an approved comment that now trips one goes back to
+    waiting."""
+    comment = (
+        Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
+    )
+    check_can_edit(editor, comment)
+    body = validate_body(body)
+    if body == comment.body:
+        return comment
+    decision = check_rules(
+        author=editor, article=comment.article, body=body, exclude_pk=comment.pk
+    )
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        body_html=comment.body_html,
+        created_at=comment.edited_at or comment.created_at,
+    )
+    comment.body = body
+    comment.body_html = clean_comment(body)
+    comment.review_html = _review_html(body, decision)
+    comment.rule_reasons = [r.as_dict() for r in decision.reasons]
+    comment.edited_at = timezone.now()
+    comment.full_clean(exclude=["status"])
+    comment.save(
+        update_fields=[
+            "body",
+            "body_html",
+            "review_html",
+            "rule_reasons",
+            "edited_at",
+            "updated_at",
+        ]
+    )
+    if decision.action in (Action.HOLD, Action.SPAM, Action.REJECT):
+        target = CommentStatus.SPAM if decision.action == Action.SPAM else "pending"
+        if comment.status != target:
+            comment = moderation.hold_after_edit(comment, decision=decision)
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> Comment:
+    if not user.is_authenticated or comment.author_id != user.pk:
+        raise PermissionDenied("You can only delete your own comments.")
+    return moderation.delete_by_author(comment, by=user)
+
+
+class ReportNotAllowed(Exception):
+    """Said politely to the member who tried."""
+
+
+@transaction.atomic
+def comment_report(*, comment: Comment, reporter, reason: str, note: str = "") -> Flag:
+    if not has_verified_email(reporter):
+        raise ReportNotAllowed("Please verify your email address before reporting.")
+    if comment.author_id == reporter.pk:
+        raise ReportNotAllowed("You can't report your own comment.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status != CommentStatus.APPROVED:
+        raise ReportNotAllowed(
+            "Thank you, but this comment is already with the moderators or "
+            "no longer shown."
+        )
+    if Flag.objects.filter(comment=comment, reporter=reporter).exists():
+        raise ReportNotAllowed("You have already reported this comment. Thank you.")
+    flag = Flag(comment=comment, reporter=reporter, reason=reason, note=note.strip())
+    flag.full_clean()
+    flag.save()
+    reporters = (
+        Flag.objects.filter(comment=comment, resolved_at__isnull=True)
+        .values("reporter")
+        .distinct()
+        .count()
+    )
+    if reporters >= settings.REPORTS_TO_HIDE:
+        moderation.hide_for_reports(comment)
+    return flag

@@ -250,6 +250,23 @@ if COMMENTS_MAX_DEPTH < 1:
     raise ImproperlyConfigured("LDNFORUM_COMMENTS_MAX_DEPTH must be 1 or more.")
 COMMENTS_MAX_LENGTH = 5000
 MODERATION_QUEUE_PAGE_SIZE = 50
+# pre, post or closed: the mode a new article starts in.
+COMMENTS_DEFAULT_MODERATION_MODE = os.environ.get(
+    "LDNFORUM_DEFAULT_MODERATION_MODE", "pre"
+)
+# Trust: a member's comments are held until this many have been approved,
+# and trust is lost for TRUST_REJECTION_DAYS after a rejection.
+TRUST_AFTER_APPROVED = int(os.environ.get("LDNFORUM_TRUST_AFTER_APPROVED", "3"))
+TRUST_REJECTION_DAYS = 90
+# Rules applied to every new or edited comment.
+RULES_MAX_LINKS = int(os.environ.get("LDNFORUM_RULES_MAX_LINKS", "2"))
+RULES_DUPLICATE_HOURS = 24
+RULES_BURST_COUNT = int(os.environ.get("LDNFORUM_RULES_BURST_COUNT", "5"))
+RULES_BURST_MINUTES = int(os.environ.get("LDNFORUM_RULES_BURST_MINUTES", "10"))
+# Reports from this many different members hide a comment pending review.
+REPORTS_TO_HIDE = int(os.environ.get("LDNFORUM_REPORTS_TO_HIDE", "3"))
+# Members may edit their comment for this long after posting.
+COMMENTS_EDIT_MINUTES = int(os.environ.get("LDNFORUM_COMMENTS_EDIT_MINUTES", "15"))
 
 LOGGING = {
     "version": 1,

@@ -27,9 +27,12 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def test_settings(settings):
     # Real hashing costs ~0.3 s per account; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Factories post many comments a second; the burst rule's own tests set
+    # the real limit back.
+    settings.RULES_BURST_COUNT = 10_000
 
 
 @pytest.fixture
@@ -145,25 +148,37 @@ class CommentFactory:
         *,
         article,
         author=None,
-        body="I have been on LDN.",
+        body=None,
         parent=None,
         status=CommentStatus.APPROVED,
     ) -> Comment:
+        """A comment in the given status, reached through the real service
+        and transitions, so counters and the audit log stay true."""
         author = author or self.user_factory()
+        body = body or f"I have been on LDN for {next(_seq)} weeks."
         comment = services.comment_create(
             article=article, author=author, body=body, parent=parent
         )
         if comment.status == status:
             return comment
-        if status == CommentStatus.APPROVED:
-            return moderation.approve(comment, by=self.moderator)
-        if status == CommentStatus.REJECTED:
-            return moderation.reject(comment, by=self.moderator, reason="off_topic")
-        if status == CommentStatus.PENDING:
-            raise ValueError("This author's comments publish at once.")
-        Comment.objects.filter(pk=comment.pk).update(status=status)
-        comment.refresh_from_db()
-        return comment
+        if comment.status == CommentStatus.APPROVED:
+            if status == CommentStatus.PENDING:
+                return moderation.hide_for_reports(comment)
+        elif status != CommentStatus.SPAM:
+            comment = moderation.approve(comment, by=self.moderator)
+        match status:
+            case CommentStatus.APPROVED:
+                return comment
+            case CommentStatus.REJECTED:
+                comment = moderation.hide_for_reports(comment)
+                return moderation.reject(comment, by=self.moderator, reason="off_topic")
+            case CommentStatus.SPAM:
+                return moderation.mark_spam(comment, by=self.moderator)
+            case CommentStatus.REMOVED:
+                return moderation.remove(comment, by=self.moderator)
+            case CommentStatus.DELETED:
+                return moderation.delete_by_author(comment, by=comment.author)
+        raise ValueError(f"Can't make a {status} comment.")
 
     def create_thread(self, *, article, size, depth=4):
         """size approved comments in chains of `depth`, by a few members."""

@@ -55,6 +55,7 @@ def test_seed_demo_loads_the_forum_once_and_is_idempotent(settings, capsys):
     assert 'class="badge text-bg-primary">Author' in page
 
 
+@pytest.mark.django_db
 def test_deploy_check_warns_about_per_process_cache_and_inline_email(settings):
     from django.core.checks import run_checks
 

@@ -8,6 +8,7 @@ from django.db import connection, connections
 
 from comments import moderation
 from comments.models import Comment, CommentStatus, ModerationEvent, RejectionReason
+from comments.rules import Action, Decision
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_new_member_comment_starts_pending_with_one_event(pending):
     [event] = pending.events.all()
     assert (event.from_status, event.to_status) == ("", CommentStatus.PENDING)
     assert event.actor is None
-    assert event.rule == moderation.RULE_PREMODERATION
+    assert event.rule == "new member: held until 3 comments are approved"
 
 
 def test_article_author_comment_starts_approved_by_rule(
@@ -118,7 +119,7 @@ def test_stale_object_cannot_decide_twice(pending, moderator):
 
 def test_submit_refuses_a_saved_comment(pending):
     with pytest.raises(ValueError):
-        moderation.submit(pending)
+        moderation.submit(pending, decision=Decision(Action.ALLOW))
 
 
 @pytest.mark.django_db(transaction=True)

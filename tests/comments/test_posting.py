@@ -300,7 +300,7 @@ def test_comment_on_draft_article_is_404(client, article_factory, member):
 
 
 def test_comment_on_closed_article_is_403_with_message(client, article_factory, member):
-    closed = article_factory(comments_open=False)
+    closed = article_factory(moderation_mode="closed")
     client.force_login(member)
     response = client.post(post_url(closed), {"body": "hello"})
     assert response.status_code == 403
@@ -309,7 +309,7 @@ def test_comment_on_closed_article_is_403_with_message(client, article_factory, 
 
 
 def test_closed_article_page_says_comments_are_closed(client, article_factory):
-    closed = article_factory(comments_open=False)
+    closed = article_factory(moderation_mode="closed")
     assert "Comments are closed on this article." in page_text(client, closed)
 
 
@@ -398,7 +398,7 @@ def test_reply_page_on_closed_article_says_so(
 ):
     closed = article_factory()
     parent = comment_factory(article=closed)
-    closed.comments_open = False
+    closed.moderation_mode = "closed"
     closed.save()
     client.force_login(member)
     response = client.get(reply_url(parent))

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             author=users[spec["author"]],
             status=ArticleStatus.PUBLISHED,
             published_at=timezone.now() - timedelta(days=spec["published_days_ago"]),
-            comments_open=spec["comments_open"],
+            moderation_mode=spec.get("moderation_mode", "pre"),
         )
         Reference.objects.bulk_create(
             Reference(article=article, position=position, **ref)
