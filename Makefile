@@ -19,7 +19,7 @@ PYTHON_CANDIDATES := python3.13 python3.12 \
 	python3
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'import sys; print(1 if sys.version_info >= (3, 12) else "")' 2>/dev/null | grep -q 1 && echo $(c))))
 
-.PHONY: help run test test-fast lint fmt migrations-check install browser clean
+.PHONY: help run test test-fast lint fmt migrations-check install browser clean bench
 
 help:
 	@echo "make run               set up .venv, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
@@ -27,6 +27,16 @@ help:
 	@echo "make test-fast         the suite without the browser tests"
 	@echo "make lint / make fmt   ruff check and format"
 	@echo "make migrations-check  fail if models and migrations disagree"
+	@echo "make bench             moderation workbench figures (100,000 pending) into var/bench.md"
+
+# The bench makes, fills and drops its own database (ldnforum_bench) on the
+# server DATABASE_URL names; it never touches that database itself. It runs
+# with DEBUG off, like production; the secret key is only for this process.
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-only-not-a-secret}" \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_STATIC_MANIFEST=0 DJANGO_EMAIL_BACKEND=locmem \
+	$(PY) manage.py bench_moderation
 
 $(VENV)/.installed: requirements.txt requirements-build.txt requirements-dev.txt
 	@PY_BIN="$(call find_python)"; \

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from comments.models import Comment, ModerationEvent
+from comments.models import (
+    Comment,
+    CommentRevision,
+    Flag,
+    MemberNote,
+    MemberStanding,
+    ModerationEvent,
+    WatchedDomain,
+    WatchWord,
+)
 
 
 class ModerationEventInline(admin.TabularInline):
@@ -81,4 +90,63 @@ class ModerationEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WatchWord)
+class WatchWordAdmin(admin.ModelAdmin):
+    """The rules' word lists: matched whole-word, ignoring case, accents and
+    full-width forms."""
+
+    list_display = ("phrase", "kind", "note", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("phrase", "note")
+
+
+@admin.register(WatchedDomain)
+class WatchedDomainAdmin(admin.ModelAdmin):
+    list_display = ("domain", "note", "created_at")
+    search_fields = ("domain", "note")
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("comment", "reporter", "reason", "created_at", "resolved_at")
+    list_filter = ("reason", ("resolved_at", admin.EmptyFieldListFilter))
+    list_select_related = ("comment", "reporter")
+    readonly_fields = [f.name for f in Flag._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MemberStanding)
+class MemberStandingAdmin(admin.ModelAdmin):
+    """Read-only here: standing changes go through the workbench, so a ban
+    also rejects the member's waiting comments."""
+
+    list_display = ("member", "level", "suspended_until", "set_by", "updated_at")
+    list_filter = ("level",)
+    search_fields = ("member__display_name", "member__email")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberNote)
+class MemberNoteAdmin(admin.ModelAdmin):
+    list_display = ("member", "author", "created_at")
+    search_fields = ("text", "member__display_name")
+    list_select_related = ("member", "author")
+
+
+@admin.register(CommentRevision)
+class CommentRevisionAdmin(admin.ModelAdmin):
+    list_display = ("comment", "created_at", "replaced_at")
+    readonly_fields = ("comment", "body", "body_html", "created_at", "replaced_at")
+
+    def has_add_permission(self, request):
         return False

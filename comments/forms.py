@@ -3,7 +3,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 
-from comments.models import RejectionReason
+from articles.models import Article
+from comments import selectors
+from comments.models import FlagReason, RejectionReason
 from comments.services import validate_body
 
 
@@ -33,6 +35,7 @@ class CommentForm(forms.Form):
         self.fields["body"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.add_input(Submit("submit", submit_label))
 
     def clean_body(self):
@@ -61,3 +64,380 @@ class RejectForm(forms.Form):
         ):
             self.add_error("note", "Please say why when the reason is “Other”.")
         return cleaned
+
+
+# --- workbench forms (views/workbench.py) ---
+
+
+def _reason_choices(blank: str) -> list[tuple[str, str]]:
+    # A ban rejects with MEMBER_BANNED itself; moderators pick the others.
+    return [("", blank)] + [
+        (value, label)
+        for value, label in RejectionReason.choices
+        if value != RejectionReason.MEMBER_BANNED
+    ]
+
+
+class QueueRejectForm(RejectForm):
+    """RejectForm as the workbench shows it: nothing chosen until the
+    moderator chooses."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = _reason_choices("Choose a reason…")
+
+
+class QueueRemoveForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=_reason_choices("No reason given"), required=False
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. Kept in the moderation log.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class QueueFilterForm(forms.Form):
+    """The workbench's GET filters. Every field is optional; a value that
+    is not one of the choices makes the page a 400."""
+
+    tab = forms.ChoiceField(
+        choices=selectors.QueueTab.choices, required=False, widget=forms.HiddenInput
+    )
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.only("pk", "title").order_by("title", "pk"),
+        required=False,
+        empty_label="All articles",
+    )
+    member = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Member",
+        widget=forms.TextInput(attrs={"placeholder": "Name or number"}),
+    )
+    rule = forms.ChoiceField(
+        choices=[("", "Any reason"), *selectors.HeldBy.choices],
+        required=False,
+        label="Held by",
+    )
+    age = forms.ChoiceField(
+        choices=[("", "Any age")]
+        + [(key, label) for key, (_, label) in selectors.QUEUE_AGES.items()],
+        required=False,
+    )
+    q = forms.CharField(required=False, max_length=200, label="Text contains")
+    sort = forms.ChoiceField(
+        choices=[("", "Tab order"), ("oldest", "Oldest first"), ("newest", "Newest")],
+        required=False,
+        label="Order",
+    )
+
+    def filters(self) -> selectors.QueueFilters:
+        data = self.cleaned_data
+        age = data["age"]
+        return selectors.QueueFilters(
+            tab=data["tab"] or selectors.QueueTab.PENDING,
+            article_id=data["article"].pk if data["article"] else None,
+            member=data["member"].strip(),
+            rule=data["rule"],
+            older_than=selectors.QUEUE_AGES[age][0] if age else None,
+            text=data["q"].strip(),
+            newest_first={"oldest": False, "newest": True}.get(data["sort"]),
+        )
+
+
+class _CommentIdsField(forms.Field):
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Some of the selected comments are unknown."}
+
+    def __init__(self, *, max_count: int, **kwargs):
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            ids = sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        if ids[0] < 1:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(ids) > self.max_count:
+            raise forms.ValidationError(
+                f"Select at most {self.max_count} comments at once.", code="max"
+            )
+        return ids
+
+
+BULK_ACTIONS = {
+    "approve": "Approve",
+    "reject": "Reject",
+    "spam": "Mark spam",
+}
+# What a bulk action may do from each tab; the state machine decides the rest.
+BULK_ACTIONS_BY_TAB = {
+    selectors.QueueTab.PENDING: ("approve", "reject", "spam"),
+    selectors.QueueTab.REPORTED: ("approve", "reject", "spam"),
+    selectors.QueueTab.REJECTED: ("spam",),
+    selectors.QueueTab.APPROVED: ("spam",),
+    selectors.QueueTab.SPAM: (),
+    selectors.QueueTab.REMOVED: (),
+}
+BULK_LIMIT = 500
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(choices=())
+    reason = forms.ChoiceField(
+        choices=_reason_choices("Choose a reason…"), required=False
+    )
+    note = forms.CharField(required=False, max_length=1000)
+    ids = _CommentIdsField(required=False, max_count=BULK_LIMIT)
+    all_matching = forms.BooleanField(required=False)
+
+    def __init__(self, *args, tab: str = selectors.QueueTab.PENDING, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            (action, BULK_ACTIONS[action]) for action in BULK_ACTIONS_BY_TAB[tab]
+        ]
+        self.fields["action"].error_messages["invalid_choice"] = (
+            "That action is not available on this tab."
+        )
+        self.fields["action"].error_messages["required"] = "Choose an action."
+
+    def clean(self):
+        cleaned = super().clean()
+        nothing_chosen = not cleaned.get("ids") and not cleaned.get("all_matching")
+        if nothing_chosen and "ids" not in self.errors:
+            self.add_error(
+                "ids", "Select at least one comment, or all that match the filter."
+            )
+        if cleaned.get("action") == "reject":
+            if not cleaned.get("reason"):
+                self.add_error("reason", "Choose a reason to reject them.")
+            elif (
+                cleaned["reason"] == RejectionReason.OTHER
+                and not cleaned.get("note", "").strip()
+            ):
+                self.add_error("note", "Please say why when the reason is “Other”.")
+        return cleaned
+
+
+# --- member forms (views/members.py) ---
+
+
+class CommentEditForm(CommentForm):
+    """The author's correction: the same rules as a new comment, no parent."""
+
+    parent = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, submit_label="Save changes", **kwargs)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose a reason."},
+    )
+    note = forms.CharField(
+        label="Note for the moderators",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Needed when you choose “Something else”. Only moderators see it. "
+            "Up to 500 characters."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+        self.helper.add_input(Submit("submit", "Send report"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("note"):
+            self.add_error("note", "Please tell the moderators what is wrong.")
+        return cleaned
+
+
+# --- audit and member-standing forms (views/audit.py) ---
+
+# This section's own imports, kept here while several sections of this file
+# are written at once; they can join the imports at the top.
+from crispy_forms.layout import Column, Layout, Row  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from comments import audit  # noqa: E402
+from comments.models import CommentStatus, Standing  # noqa: E402
+
+
+class MemberNoteForm(forms.Form):
+    text = forms.CharField(
+        label="New note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only moderators see notes. Up to 2,000 characters.",
+        error_messages={"required": "Please write the note first."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+
+
+class MemberStandingForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Standing",
+        choices=Standing.choices,
+        error_messages={"invalid_choice": "Please choose one of the standings."},
+    )
+    until = forms.DateTimeField(
+        label="Suspended until",
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        help_text="For a suspension only: when it ends.",
+        error_messages={"invalid": "Please enter a date and time."},
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to suspend or ban. Moderators only see it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level")
+        until = cleaned.get("until")
+        if level == Standing.SUSPENDED:
+            if until is None and "until" not in self.errors:
+                self.add_error("until", "Please say when the suspension ends.")
+            elif until is not None and until <= timezone.now():
+                self.add_error("until", "The suspension must end in the future.")
+        else:
+            cleaned["until"] = None
+        if level in (Standing.SUSPENDED, Standing.BANNED) and not cleaned.get("reason"):
+            self.add_error("reason", "Please give the reason for this decision.")
+        return cleaned
+
+
+class AuditLogFilterForm(forms.Form):
+    moderator = forms.ChoiceField(
+        label="Decided by",
+        required=False,
+        error_messages={"invalid_choice": "Please choose a moderator from the list."},
+    )
+    member = forms.CharField(
+        label="Member",
+        required=False,
+        max_length=40,
+        help_text="Their display name.",
+    )
+    article = forms.ModelChoiceField(
+        label="Article",
+        queryset=Article.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.TextInput,
+        help_text="The end of its address, for example ldn-in-ms.",
+        error_messages={"invalid_choice": "No article has that address."},
+    )
+    action = forms.ChoiceField(
+        label="Comment became",
+        required=False,
+        choices=[("", "Any status"), *CommentStatus.choices],
+        error_messages={"invalid_choice": "Please choose a status from the list."},
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Please enter a date (YYYY-MM-DD)."},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Please enter a date (YYYY-MM-DD)."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._moderators = {str(user.pk): user for user in audit.moderators()}
+        self.fields["moderator"].choices = [
+            ("", "Anyone"),
+            (audit.BY_RULES, "The rules (no person)"),
+            *((pk, user.display_name) for pk, user in self._moderators.items()),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        # A GET form: no CSRF token, which would end up in the address.
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Row(Column("moderator"), Column("member"), Column("article")),
+            Row(Column("action"), Column("date_from"), Column("date_to")),
+        )
+
+    def clean_moderator(self):
+        value = self.cleaned_data["moderator"]
+        if value == audit.BY_RULES:
+            return audit.BY_RULES
+        return self._moderators.get(value)
+
+    def clean_member(self):
+        name = self.cleaned_data["member"].strip()
+        if not name:
+            return None
+        member = get_user_model().objects.filter(display_name__iexact=name).first()
+        if member is None:
+            raise forms.ValidationError(f"No member is called “{name}”.")
+        return member
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def log_filter(self) -> audit.LogFilter:
+        data = self.cleaned_data
+        return audit.LogFilter(
+            moderator=data["moderator"],
+            member=data["member"],
+            article=data["article"],
+            action=data["action"] or None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )

@@ -102,11 +102,17 @@ def trust_of(member, article: Article) -> Trust:
     if level == Standing.UNTRUSTED:
         return Trust(False, RULE_UNTRUSTED)
     days = settings.TRUST_REJECTION_DAYS
-    recently_rejected = ModerationEvent.objects.filter(
-        comment__author=member,
-        to_status__in=[S.REJECTED, S.SPAM],
-        created_at__gte=timezone.now() - timedelta(days=days),
-    ).exists()
+    # The duplicate rule's own rejections (a double-clicked Post button) are
+    # no judgement on the member, so they don't cost trust.
+    recently_rejected = (
+        ModerationEvent.objects.filter(
+            comment__author=member,
+            to_status__in=[S.REJECTED, S.SPAM],
+            created_at__gte=timezone.now() - timedelta(days=days),
+        )
+        .exclude(actor__isnull=True, reason=RejectionReason.DUPLICATE)
+        .exists()
+    )
     if recently_rejected:
         return Trust(False, RULE_RECENT_REJECTION.format(days=days))
     needed = settings.TRUST_AFTER_APPROVED

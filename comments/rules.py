@@ -103,6 +103,10 @@ def find_phrases(text: str, phrases: Sequence[str]) -> list[tuple[str, int, int]
             continue
         for match in pattern.finditer(folded):
             start, end = index[match.start()], index[match.end() - 1] + 1
+            # fold() drops combining accents: one typed after the last
+            # letter (decomposed "é") belongs to the match.
+            while end < len(text) and unicodedata.combining(text[end]):
+                end += 1
             found.append((phrase, start, end))
     return sorted(found, key=lambda item: item[1])
 

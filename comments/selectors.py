@@ -1,12 +1,34 @@
 """Page-shaped reads of comments."""
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection, models
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
 from articles.models import Article
-from comments.models import Comment, CommentStatus
+from comments import moderation
+from comments.models import (
+    Comment,
+    CommentStatus,
+    Flag,
+    MemberNote,
+    ModerationEvent,
+)
 from comments.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
 from comments.tree import Node, build_tree
 
@@ -41,30 +63,160 @@ class Thread:
 
 def comment_thread(*, article: Article, user) -> Thread:
     """The article's thread as the user may see it, in one query
-    (DESIGN invariant 4). Others' pending comments are never loaded; hidden
-    comments with visible replies come back as placeholders."""
-    others_pending = Q(status=CommentStatus.PENDING)
-    if user.is_authenticated:
-        others_pending &= ~Q(author=user)
+    (DESIGN invariant 4). Approved comments and the user's own waiting ones
+    are shown; any other comment with visible replies (removed, deleted, or
+    hidden for review after reports) stays as a placeholder so the thread
+    keeps its shape."""
     rows = list(
         with_author_badges(
-            Comment.objects.filter(article=article)
-            .exclude(others_pending)
-            .select_related("author")
+            Comment.objects.filter(article=article).select_related("author")
         ).order_by("created_at", "pk")
     )
+    viewer = user.pk if user.is_authenticated else None
 
     def is_visible(comment: Comment) -> bool:
-        return comment.status in (CommentStatus.APPROVED, CommentStatus.PENDING)
+        return comment.status == CommentStatus.APPROVED or (
+            comment.status == CommentStatus.PENDING and comment.author_id == viewer
+        )
 
     nodes = build_tree(rows, is_visible)
-    own_pending = sum(1 for c in rows if c.status == CommentStatus.PENDING)
+    own_pending = sum(
+        1 for c in rows if c.status == CommentStatus.PENDING and c.author_id == viewer
+    )
     return Thread(nodes=nodes, own_pending=own_pending)
 
 
-def moderation_queue() -> QuerySet[Comment]:
-    """Pending comments, oldest first, with what a moderator needs to
-    decide: article, parent, and the member's track record."""
+# The moderators' workbench ----------------------------------------------
+
+
+class QueueTab(models.TextChoices):
+    PENDING = "pending", "Pending"
+    REPORTED = "reported", "Reported"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed"
+    APPROVED = "approved", "Recently approved"
+
+
+# The statuses a moderator sees on each tab: a decision taken from a tab is
+# only applied while the comment is still in one of them.
+TAB_STATUSES: dict[str, frozenset[str]] = {
+    QueueTab.PENDING: frozenset({CommentStatus.PENDING}),
+    QueueTab.REPORTED: frozenset({CommentStatus.APPROVED, CommentStatus.PENDING}),
+    QueueTab.REJECTED: frozenset({CommentStatus.REJECTED}),
+    QueueTab.SPAM: frozenset({CommentStatus.SPAM}),
+    QueueTab.REMOVED: frozenset({CommentStatus.REMOVED}),
+    QueueTab.APPROVED: frozenset({CommentStatus.APPROVED}),
+}
+RECENTLY_APPROVED = timedelta(days=7)
+# Waiting tabs show the longest-waiting first; decided tabs the newest
+# decisions first.
+_OLDEST_FIRST_TABS = frozenset({QueueTab.PENDING, QueueTab.REPORTED})
+
+
+class HeldBy(models.TextChoices):
+    """The rule filter: keys of Comment.rule_reasons, then trust rules that
+    only the ModerationEvent records."""
+
+    LINKS = "links", "Too many links"
+    SUSPECT_WORD = "suspect_word", "Suspect word"
+    WATCHED_DOMAIN = "watched_domain", "Watched domain"
+    BANNED_WORD = "banned_word", "Banned word"
+    DUPLICATE = "duplicate", "Duplicate"
+    NEW_MEMBER = "new_member", "New member"
+    UNTRUSTED = "untrusted", "Untrusted member"
+    RECENT_REJECTION = "recent_rejection", "Rejected recently"
+    REPORTS = "reports", "Hidden after reports"
+    EDITED = "edited", "Held after an edit"
+
+
+_EVENT_RULE_PREFIXES = {
+    HeldBy.NEW_MEMBER: moderation.RULE_NEW_MEMBER.split("{")[0],
+    HeldBy.UNTRUSTED: moderation.RULE_UNTRUSTED,
+    HeldBy.RECENT_REJECTION: moderation.RULE_RECENT_REJECTION.split("{")[0],
+    HeldBy.REPORTS: moderation.RULE_REPORTS.split("{")[0],
+    HeldBy.EDITED: moderation.RULE_EDITED,
+}
+
+QUEUE_AGES = {
+    "1h": (timedelta(hours=1), "Older than 1 hour"),
+    "12h": (timedelta(hours=12), "Older than 12 hours"),
+    "24h": (timedelta(hours=24), "Older than 24 hours"),
+    "7d": (timedelta(days=7), "Older than 7 days"),
+}
+_MEMBER_NUMBER = re.compile(r"#?([0-9]{1,12})")
+HISTORY_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    tab: str = QueueTab.PENDING
+    article_id: int | None = None
+    member: str = ""  # display name (part of it) or member number
+    rule: str = ""  # a HeldBy value
+    older_than: timedelta | None = None
+    text: str = ""
+    newest_first: bool | None = None  # None: the tab's own order
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(
+            self.article_id or self.member or self.rule or self.older_than or self.text
+        )
+
+
+def _recently_approved(since) -> Q:
+    return Q(status=CommentStatus.APPROVED) & (
+        Q(moderated_at__gte=since) | Q(moderated_at__isnull=True, created_at__gte=since)
+    )
+
+
+def _open_flags() -> QuerySet[Flag]:
+    return Flag.objects.filter(resolved_at__isnull=True)
+
+
+def _tab_filter(tab: str, now) -> Q:
+    if tab == QueueTab.REPORTED:
+        return Q(
+            status__in=TAB_STATUSES[tab],
+            pk__in=_open_flags().values("comment_id"),
+        )
+    if tab == QueueTab.APPROVED:
+        return _recently_approved(now - RECENTLY_APPROVED)
+    return Q(status__in=TAB_STATUSES[tab])
+
+
+def _held_by(rule: str) -> Q:
+    prefix = _EVENT_RULE_PREFIXES.get(rule)
+    if prefix is not None:
+        # The rule of the comment's latest event, as the item shows it;
+        # events are append-only, so the latest has the highest pk.
+        later = ModerationEvent.objects.filter(
+            comment=OuterRef("comment"), pk__gt=OuterRef("pk")
+        )
+        return Q(
+            Exists(
+                ModerationEvent.objects.filter(
+                    comment=OuterRef("pk"), rule__startswith=prefix
+                ).exclude(Exists(later))
+            )
+        )
+    if connection.features.supports_json_field_contains:
+        return Q(rule_reasons__contains=[{"rule": rule}])
+    # SQLite has no JSON containment; rule is one of HeldBy's fixed values
+    # and appears in the stored JSON text exactly so.
+    return Q(rule_reasons__icontains=f'"rule": "{rule}"')
+
+
+def moderation_queue(
+    filters: QueueFilters | None = None, *, now=None
+) -> QuerySet[Comment]:
+    """One workbench tab, filtered and ordered, with what a moderator needs
+    to decide each item in the same query: article, parent, the member and
+    their track record, why it is here, and how many open reports it has.
+    attach_member_history() adds the rest for a page of it."""
+    filters = filters or QueueFilters()
+    now = now or timezone.now()
     author_comments = Comment.objects.filter(author=OuterRef("author"))
 
     def count_of(status: str):
@@ -76,16 +228,135 @@ def moderation_queue() -> QuerySet[Comment]:
             .values("n")[:1]
         )
 
-    return (
-        with_author_badges(Comment.objects.pending())
-        .select_related("article", "author", "parent", "parent__author")
+    events = ModerationEvent.objects.filter(comment=OuterRef("pk"))
+    queryset = (
+        with_author_badges(Comment.objects.filter(_tab_filter(filters.tab, now)))
+        .select_related(
+            "article",
+            "author",
+            "author__standing",
+            "parent",
+            "parent__author",
+            "moderated_by",
+        )
+        # Articles' texts can be long and the page shows only their titles.
+        .defer("article__body", "article__lede")
         .annotate(
             author_approved_count=count_of(CommentStatus.APPROVED),
             author_rejected_count=count_of(CommentStatus.REJECTED),
+            author_spam_count=count_of(CommentStatus.SPAM),
+            # Why it is in its status now: the rule of its latest event (the
+            # creating one while nothing else happened), "" when a person
+            # decided.
+            status_rule=Subquery(
+                events.order_by("-created_at", "-pk").values("rule")[:1]
+            ),
+            open_report_count=Subquery(
+                _open_flags()
+                .filter(comment=OuterRef("pk"))
+                .order_by()
+                .values("comment")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
         )
-        .order_by("created_at", "pk")
+    )
+    if filters.article_id:
+        queryset = queryset.filter(article_id=filters.article_id)
+    if filters.member:
+        by_name = Q(author__display_name__icontains=filters.member)
+        number = _MEMBER_NUMBER.fullmatch(filters.member)
+        queryset = queryset.filter(
+            by_name | Q(author_id=int(number[1])) if number else by_name
+        )
+    if filters.rule:
+        queryset = queryset.filter(_held_by(filters.rule))
+    if filters.older_than:
+        queryset = queryset.filter(created_at__lte=now - filters.older_than)
+    if filters.text:
+        queryset = queryset.filter(body__icontains=filters.text)
+
+    newest_first = filters.newest_first
+    if newest_first is None:
+        newest_first = filters.tab not in _OLDEST_FIRST_TABS
+    if filters.tab in _OLDEST_FIRST_TABS:
+        order = ["created_at", "pk"]
+    else:
+        queryset = queryset.annotate(decided_at=Coalesce("moderated_at", "created_at"))
+        order = ["decided_at", "pk"]
+    if newest_first:
+        order = [f"-{field}" for field in order]
+    return queryset.order_by(*order)
+
+
+def queue_tab_counts(*, now=None) -> dict[str, int]:
+    """How many comments each workbench tab holds, in one query
+    (conditional aggregation over the rows any tab can show)."""
+    now = now or timezone.now()
+    tabs = {tab: _tab_filter(tab, now) for tab in QueueTab.values}
+    any_tab = Q()
+    for condition in tabs.values():
+        any_tab |= condition
+    counts = Comment.objects.filter(any_tab).aggregate(
+        **{tab: Count("pk", filter=condition) for tab, condition in tabs.items()}
+    )
+    return {tab: counts[tab] for tab in QueueTab.values}
+
+
+def attach_member_history(comments: list[Comment]) -> None:
+    """Give each comment of a workbench page its open reports and its
+    member's last decisions and moderator notes, in at most three queries
+    whatever the page size: member_decisions, member_notes, open_reports."""
+    members = {c.author_id for c in comments if c.author_id is not None}
+    decisions: dict[int, list[ModerationEvent]] = defaultdict(list)
+    notes: dict[int, list[MemberNote]] = defaultdict(list)
+    reports: dict[int, list[Flag]] = defaultdict(list)
+    if members:
+        for event in _latest_per_member(
+            # Entering the queue is not a decision.
+            ModerationEvent.objects.filter(comment__author_id__in=members)
+            .exclude(from_status="", to_status=CommentStatus.PENDING)
+            .select_related("actor"),
+            member="comment__author_id",
+        ):
+            decisions[event.history_member].append(event)
+        for note in _latest_per_member(
+            MemberNote.objects.filter(member_id__in=members).select_related("author"),
+            member="member_id",
+        ):
+            notes[note.history_member].append(note)
+    reported = [c.pk for c in comments if getattr(c, "open_report_count", 0)]
+    if reported:
+        for flag in (
+            _open_flags().filter(comment_id__in=reported).order_by("created_at", "pk")
+        ):
+            reports[flag.comment_id].append(flag)
+    for comment in comments:
+        comment.member_decisions = decisions.get(comment.author_id, [])
+        comment.member_notes = notes.get(comment.author_id, [])
+        comment.open_reports = reports.get(comment.pk, [])
+
+
+def _latest_per_member(queryset: QuerySet, *, member: str) -> QuerySet:
+    newest = (F("created_at").desc(), F("pk").desc())
+    return (
+        queryset.annotate(
+            history_member=F(member),
+            rank=Window(RowNumber(), partition_by=F(member), order_by=newest),
+        )
+        .filter(rank__lte=HISTORY_LENGTH)
+        .order_by(*newest)
     )
 
 
 def pending_count() -> int:
     return Comment.objects.pending().count()
+
+
+def member_comments(*, member) -> QuerySet[Comment]:
+    """A member's own comments, newest first, whatever their status."""
+    return (
+        Comment.objects.filter(author=member)
+        .select_related("article", "moderated_by")
+        .order_by("-created_at", "-pk")
+    )

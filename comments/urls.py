@@ -1,22 +1,58 @@
 from django.urls import path
 
-from comments import views
+from comments.views import audit, members, posting, workbench
 
 app_name = "comments"
 
 urlpatterns = [
-    path("articles/<slug:slug>/comments/", views.comment_post, name="post"),
-    path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
-    path("comments/<int:pk>/reply/", views.comment_reply, name="reply"),
-    path("moderation/", views.moderation_queue, name="moderation-queue"),
+    # Posting and reading
+    path("articles/<slug:slug>/comments/", posting.comment_post, name="post"),
+    path("comments/<int:pk>/", posting.comment_permalink, name="permalink"),
+    path("comments/<int:pk>/reply/", posting.comment_reply, name="reply"),
+    # Members and their own comments
+    path("comments/<int:pk>/edit/", members.comment_edit, name="edit"),
+    path("comments/<int:pk>/delete/", members.comment_delete, name="delete"),
+    path("comments/<int:pk>/report/", members.comment_report, name="report"),
+    path("my/comments/", members.my_comments, name="my-comments"),
+    path("guidelines/", members.guidelines, name="guidelines"),
+    # The moderators' workbench
+    path("moderation/", workbench.moderation_queue, name="moderation-queue"),
     path(
         "moderation/<int:pk>/approve/",
-        views.moderation_approve,
+        workbench.moderation_approve,
         name="moderation-approve",
     ),
     path(
         "moderation/<int:pk>/reject/",
-        views.moderation_reject,
+        workbench.moderation_reject,
         name="moderation-reject",
     ),
+    path(
+        "moderation/<int:pk>/spam/", workbench.moderation_spam, name="moderation-spam"
+    ),
+    path(
+        "moderation/<int:pk>/remove/",
+        workbench.moderation_remove,
+        name="moderation-remove",
+    ),
+    path(
+        "moderation/<int:pk>/restore/",
+        workbench.moderation_restore,
+        name="moderation-restore",
+    ),
+    path("moderation/bulk/", workbench.moderation_bulk, name="moderation-bulk"),
+    # Members as moderators see them, and the audit log
+    path("moderation/members/<int:pk>/", audit.member_detail, name="member-detail"),
+    path(
+        "moderation/members/<int:pk>/notes/",
+        audit.member_note_add,
+        name="member-note-add",
+    ),
+    path(
+        "moderation/members/<int:pk>/standing/",
+        audit.member_standing,
+        name="member-standing",
+    ),
+    path("moderation/log/", audit.audit_log, name="audit-log"),
+    path("moderation/log.csv", audit.audit_log_csv, name="audit-log-csv"),
 ]

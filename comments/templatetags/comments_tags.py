@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from comments import selectors
 from comments.forms import CommentForm
@@ -18,9 +21,11 @@ def comment_thread_for(context, article):
     thread = selectors.comment_thread(article=article, user=user)
     reply_to = request.GET.get("reply", "")
     reply_to = int(reply_to) if reply_to.isdigit() else None
-    can_post = (
-        article.accepts_comments and user.is_authenticated and has_verified_email(user)
-    )
+    verified = user.is_authenticated and has_verified_email(user)
+    can_post = article.accepts_comments and verified
+    # Whether a comment may still be edited is decided per comment in the
+    # template from this moment, so the thread costs no query per comment.
+    edit_open_since = timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
     return {
         "request": request,
         "user": user,
@@ -29,6 +34,8 @@ def comment_thread_for(context, article):
         "nodes": thread.nodes,
         "reply_to": reply_to,
         "can_post": can_post,
+        "can_report": verified,
+        "edit_open_since": edit_open_since,
         "form": CommentForm(),
         "reply_form": CommentForm(
             initial={"parent": reply_to}, auto_id="reply_%s", submit_label="Post reply"

@@ -422,3 +422,28 @@ def test_refused_form_explains_that_nothing_was_saved(article, member):
     response = client.post(post_url(article), {"body": "hello"})
     assert response.status_code == 403
     assert "Nothing was saved" in response.content.decode()
+
+
+def test_double_posted_text_is_kept_once_with_a_clear_message(client, article, member):
+    client.force_login(member)
+    client.post(post_url(article), {"body": "Same words twice."})
+    response = client.post(
+        post_url(article), {"body": "Same words twice."}, follow=True
+    )
+    assert "kept only the first one" in response.content.decode()
+    statuses = sorted(Comment.objects.values_list("status", flat=True))
+    assert statuses == ["pending", "rejected"]
+
+
+def test_banned_word_comment_is_not_published_and_the_member_is_told(
+    client, article, member
+):
+    from comments.models import WatchWord
+
+    WatchWord.objects.create(phrase="casino", kind="banned")
+    client.force_login(member)
+    response = client.post(
+        post_url(article), {"body": "Best casino bonus here"}, follow=True
+    )
+    assert "was not published" in response.content.decode()
+    assert Comment.objects.get().status == CommentStatus.SPAM

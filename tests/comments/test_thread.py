@@ -87,3 +87,21 @@ def test_medical_advice_note_is_shown_next_to_the_form(client, article, member):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "not medical advice" in html
     assert 'action="/articles/ldn-in-ms/comments/"' in html
+
+
+def test_replies_stay_when_their_parent_is_hidden_for_review(
+    client, article, member, other_member, comment_factory
+):
+    from comments import moderation
+
+    parent = comment_factory(article=article, author=other_member, body="Reported")
+    reply = comment_factory(article=article, parent=parent, body="Kind reply")
+    moderation.hide_for_reports(parent)
+    for viewer in (None, member):
+        if viewer:
+            client.force_login(viewer)
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "Kind reply" in html
+        assert "Reported" not in html
+        assert "hidden while a moderator reviews it" in html
+        assert f'id="c{reply.pk}"' in html

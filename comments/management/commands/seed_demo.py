@@ -16,10 +16,31 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Reference
 from comments import demo_content, moderation, services
-from comments.models import Comment, CommentStatus, ModerationEvent
+from comments.models import (
+    Comment,
+    CommentStatus,
+    ModerationEvent,
+    WatchedDomain,
+    WatchKind,
+    WatchWord,
+)
 from comments.permissions import MODERATORS_GROUP
 
 AUTHORS_GROUP = "Authors"  # made by articles' data migration
+
+# A starting point for the rules; moderators edit these lists in the admin.
+DEMO_WATCH_WORDS = {
+    WatchKind.BANNED: ["casino", "payday loan", "crypto giveaway"],
+    WatchKind.SUSPECT: [
+        "cure",
+        "cured",
+        "miracle",
+        "no prescription",
+        "stop your medication",
+        "guaranteed",
+    ],
+}
+DEMO_WATCHED_DOMAINS = ["pharmacy-discount.com", "rx-overnight.net"]
 
 MODERATOR_ADMIN_PERMISSIONS = [
     ("comments", "view_comment"),
@@ -38,6 +59,7 @@ class Command(BaseCommand):
                 "with a published password."
             )
         with transaction.atomic():
+            self._watch_lists()
             users = {m["key"]: self._member(m) for m in demo_content.MEMBERS}
             for spec in demo_content.ARTICLES:
                 article, created = self._article(spec, users)
@@ -49,6 +71,14 @@ class Command(BaseCommand):
                     self.stdout.write(f"Kept existing article “{article.title}”.")
             self._backdate_members(users)
         self._print_accounts()
+
+    @staticmethod
+    def _watch_lists():
+        for kind, phrases in DEMO_WATCH_WORDS.items():
+            for phrase in phrases:
+                WatchWord.objects.get_or_create(phrase=phrase, kind=kind)
+        for domain in DEMO_WATCHED_DOMAINS:
+            WatchedDomain.objects.get_or_create(domain=domain)
 
     def _member(self, spec):
         User = get_user_model()

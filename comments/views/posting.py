@@ -1,23 +1,18 @@
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from comments import moderation, selectors, services
-from comments.forms import CommentForm, RejectForm
-from comments.models import Comment, CommentStatus
+from comments import services
+from comments.forms import CommentForm
+from comments.models import Comment, CommentStatus, RejectionReason
 from comments.permissions import (
     CommentingNotAllowed,
     can_see_comment,
     check_can_comment,
-    check_can_moderate,
 )
 
 
@@ -77,15 +72,28 @@ def comment_post(request, slug):
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return _form_page(request, article=article, form=form, parent=parent)
+    if comment.status == CommentStatus.APPROVED:
+        messages.success(request, "Your comment is published.")
+        return redirect(_thread_url(comment))
     if comment.status == CommentStatus.PENDING:
         messages.success(
             request,
             "Thank you. Your comment is awaiting moderation: a moderator will "
             "read it soon, and until then only you can see it.",
         )
+        return redirect(_thread_url(comment))
+    if comment.moderation_reason == RejectionReason.DUPLICATE:
+        messages.info(
+            request,
+            "You posted the same text a moment ago, so we kept only the first one.",
+        )
     else:
-        messages.success(request, "Your comment is published.")
-    return redirect(_thread_url(comment))
+        messages.warning(
+            request,
+            "Your comment was not published because it breaks the community "
+            "guidelines. You can see it under My comments.",
+        )
+    return redirect(f"{comment.article.get_absolute_url()}#comments")
 
 
 @require_GET
@@ -123,75 +131,4 @@ def comment_reply(request, pk):
         parent=parent,
         error=error,
         status=403 if error else 200,
-    )
-
-
-@login_required
-def moderation_queue(request):
-    check_can_moderate(request.user)
-    page = Paginator(
-        selectors.moderation_queue(), settings.MODERATION_QUEUE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "moderation/queue.html",
-        {"page_obj": page, "comments": page.object_list, "reject_form": RejectForm()},
-    )
-
-
-def _queue_item(request, pk):
-    check_can_moderate(request.user)
-    return get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-
-
-def _next_url(request) -> str:
-    return reverse("comments:moderation-queue")
-
-
-@login_required
-@require_POST
-def moderation_approve(request, pk):
-    comment = _queue_item(request, pk)
-    try:
-        moderation.approve(comment, by=request.user)
-    except moderation.TransitionNotAllowed:
-        messages.warning(
-            request,
-            f"Comment #{pk} was already decided by someone else; nothing changed.",
-        )
-        return redirect(_next_url(request))
-    messages.success(request, f"Approved comment #{pk}. It is now public.")
-    return redirect(_next_url(request))
-
-
-@login_required
-def moderation_reject(request, pk):
-    comment = _queue_item(request, pk)
-    form = RejectForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                moderation.reject(
-                    comment,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"].strip(),
-                )
-            except moderation.TransitionNotAllowed:
-                messages.warning(
-                    request,
-                    f"Comment #{pk} was already decided by someone else; "
-                    "nothing changed.",
-                )
-                return redirect(_next_url(request))
-            messages.success(request, f"Rejected comment #{pk}.")
-            return redirect(_next_url(request))
-        status = 400
-    else:
-        status = 200
-    return render(
-        request,
-        "moderation/reject.html",
-        {"comment": comment, "form": form},
-        status=status,
     )
