@@ -282,6 +282,23 @@ def _transition(
     return comment
 
 
+@transaction.atomic
+def dismiss_reports(comment: Comment, *, by) -> int:
+    """A moderator keeps a reported comment published. Nothing changes
+    status, so no event is written; the reports record who closed them."""
+    current = (
+        Comment.objects.select_for_update()
+        .filter(pk=comment.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current != S.APPROVED:
+        raise TransitionNotAllowed(comment.pk, "kept")
+    return Flag.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
+        resolved_by=by, resolved_at=timezone.now()
+    )
+
+
 def _adjust_count(article_id: int, from_status: str, to_status: str) -> None:
     delta = int(to_status == S.APPROVED) - int(from_status == S.APPROVED)
     if delta:

@@ -40,6 +40,9 @@ urlpatterns = [
         workbench.moderation_restore,
         name="moderation-restore",
     ),
+    path(
+        "moderation/<int:pk>/keep/", workbench.moderation_keep, name="moderation-keep"
+    ),
     path("moderation/bulk/", workbench.moderation_bulk, name="moderation-bulk"),
     # Members as moderators see them, and the audit log
     path("moderation/members/<int:pk>/", audit.member_detail, name="member-detail"),

@@ -334,6 +334,26 @@ def moderation_restore(request, pk):
     )
 
 
+@login_required
+@require_POST
+def moderation_keep(request, pk):
+    comment = _queue_item(request, pk)
+    try:
+        closed = moderation.dismiss_reports(comment, by=request.user)
+    except moderation.TransitionNotAllowed:
+        messages.warning(
+            request,
+            f"Comment #{pk} is no longer published; nothing changed.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Kept comment #{pk} published and closed {closed} "
+            f"report{'s' if closed != 1 else ''}.",
+        )
+    return redirect(_next_url(request))
+
+
 # Many comments -------------------------------------------------------------
 
 
