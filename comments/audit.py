@@ -202,15 +202,6 @@ def status_counts(member) -> list[tuple[str, str, int]]:
     ]
 
 
-def member_history(member) -> QuerySet[Comment]:
-    """All the member's comments, newest first, whatever their status."""
-    return (
-        Comment.objects.filter(author=member)
-        .select_related("article", "moderated_by")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def member_decisions(member, *, limit: int = 10) -> list[ModerationEvent]:
     """The latest decisions on the member's comments."""
     return list(log_events(LogFilter(member=member))[:limit])

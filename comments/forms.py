@@ -42,8 +42,12 @@ class CommentForm(forms.Form):
         return validate_body(self.cleaned_data["body"])
 
 
-class RejectForm(forms.Form):
-    reason = forms.ChoiceField(choices=RejectionReason.choices)
+class DecisionForm(forms.Form):
+    """A moderator's decision: the note every decision may carry. Rendered
+    inside a template's own <form>, which has the CSRF token."""
+
+    field_order = ["reason", "note"]
+
     note = forms.CharField(
         required=False,
         max_length=1000,
@@ -55,6 +59,11 @@ class RejectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class RejectForm(DecisionForm):
+    reason = forms.ChoiceField(choices=RejectionReason.choices)
 
     def clean(self):
         cleaned = super().clean()
@@ -87,21 +96,10 @@ class QueueRejectForm(RejectForm):
         self.fields["reason"].choices = _reason_choices("Choose a reason…")
 
 
-class QueueRemoveForm(forms.Form):
+class QueueRemoveForm(DecisionForm):
     reason = forms.ChoiceField(
         choices=_reason_choices("No reason given"), required=False
     )
-    note = forms.CharField(
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional. Kept in the moderation log.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class QueueFilterForm(forms.Form):

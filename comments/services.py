@@ -65,7 +65,7 @@ def attach_point(parent: Comment) -> tuple[Comment | None, int]:
 def rule_context(*, author, exclude_pk: int | None = None) -> RuleContext:
     """What the rules need to know around a member's new text."""
     now = timezone.now()
-    words = WatchWord.objects.values_list("kind", "phrase")
+    words = list(WatchWord.objects.values_list("kind", "phrase"))
     mine = Comment.objects.filter(author=author)
     if exclude_pk is not None:
         mine = mine.exclude(pk=exclude_pk)

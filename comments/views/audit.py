@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from comments import audit, moderation
+from comments import audit, moderation, selectors
 from comments.forms import AuditLogFilterForm, MemberNoteForm, MemberStandingForm
 from comments.models import Standing
 from comments.permissions import check_can_moderate, is_moderator
@@ -36,7 +36,7 @@ def _standing_initial(record) -> dict:
 
 def _member_page(request, member, *, note_form=None, standing_form=None, status=200):
     standing = audit.standing_summary(member)
-    page = Paginator(audit.member_history(member), PAGE_SIZE).get_page(
+    page = Paginator(selectors.member_comments(member=member), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
