@@ -10,6 +10,7 @@ event. A moderator's decision also resolves the comment's open reports.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, ModerationMode
+from comments import notifications
 from comments.models import (
     Comment,
     CommentStatus,
@@ -159,7 +161,7 @@ def submit(comment: Comment, *, decision: Decision) -> Comment:
     comment.moderation_reason = reason
     comment.rule_reasons = [r.as_dict() for r in decision.reasons]
     comment.save(force_insert=True)
-    ModerationEvent.objects.create(
+    event = ModerationEvent.objects.create(
         comment=comment,
         actor=None,
         rule=rule[:100],
@@ -168,6 +170,7 @@ def submit(comment: Comment, *, decision: Decision) -> Comment:
         reason=reason,
         details=comment.rule_reasons,
     )
+    _announce([event.pk])
     _adjust_count(comment.article_id, "", comment.status)
     return comment
 
@@ -263,7 +266,7 @@ def _transition(
     updated = Comment.objects.filter(pk=comment.pk, status=current).update(**changes)
     if not updated:
         raise TransitionNotAllowed(comment.pk, action)
-    ModerationEvent.objects.create(
+    event = ModerationEvent.objects.create(
         comment_id=comment.pk,
         actor=by,
         rule=rule,
@@ -273,6 +276,7 @@ def _transition(
         note=note,
         details=details or [],
     )
+    _announce([event.pk])
     if by is not None and rule == "":
         Flag.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
             resolved_by=by, resolved_at=now
@@ -297,6 +301,12 @@ def dismiss_reports(comment: Comment, *, by) -> int:
     return Flag.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
         resolved_by=by, resolved_at=timezone.now()
     )
+
+
+def _announce(event_ids: list[int]) -> None:
+    # Emails follow decisions only once they are committed (DESIGN
+    # invariant 8): a rolled-back decision announces nothing.
+    transaction.on_commit(partial(notifications.events_committed, event_ids))
 
 
 def _adjust_count(article_id: int, from_status: str, to_status: str) -> None:
