@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import dateformat, timezone
 
 from articles.models import Article
@@ -48,6 +48,8 @@ CSV_HEADER = [
     "note",
 ]
 
+KEPT = "kept"  # the action filter's value for "kept published after reports"
+
 # A spreadsheet runs a cell that starts with one of these as a formula
 # (OWASP "CSV injection"); member-chosen text must never do that.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +60,7 @@ class LogFilter:
     moderator: object | None = None  # a user, BY_RULES, or None for anyone
     member: object | None = None
     article: Article | None = None
-    action: str | None = None  # the status the comment went to
+    action: str | None = None  # the status the comment went to, or KEPT
     date_from: date | None = None
     date_to: date | None = None  # inclusive
 
@@ -87,8 +89,10 @@ def log_events(log_filter: LogFilter | None = None) -> QuerySet[ModerationEvent]
         events = events.filter(comment__author=f.member)
     if f.article is not None:
         events = events.filter(comment__article=f.article)
-    if f.action:
-        events = events.filter(to_status=f.action)
+    if f.action == KEPT:
+        events = events.filter(from_status=F("to_status"))
+    elif f.action:
+        events = events.filter(to_status=f.action).exclude(from_status=F("to_status"))
     if f.date_from:
         events = events.filter(created_at__gte=_day_start(f.date_from))
     if f.date_to:

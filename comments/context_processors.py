@@ -7,4 +7,6 @@ def moderation(request):
     user = getattr(request, "user", None)
     if user is None or not is_moderator(user):
         return {}
-    return {"moderation_pending_count": pending_count()}
+    # The workbench has counted its tabs already; don't count twice.
+    count = getattr(request, "moderation_pending_count", None)
+    return {"moderation_pending_count": pending_count() if count is None else count}

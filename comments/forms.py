@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.utils.functional import cached_property
 
 from articles.models import Article
 from comments import selectors
@@ -109,11 +110,9 @@ class QueueFilterForm(forms.Form):
     tab = forms.ChoiceField(
         choices=selectors.QueueTab.choices, required=False, widget=forms.HiddenInput
     )
-    article = forms.ModelChoiceField(
-        queryset=Article.objects.only("pk", "title").order_by("title", "pk"),
-        required=False,
-        empty_label="All articles",
-    )
+    # Choices rather than a ModelChoiceField: the options are read once and
+    # also check the value, where a model field would query again for it.
+    article = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     member = forms.CharField(
         required=False,
         max_length=100,
@@ -137,12 +136,26 @@ class QueueFilterForm(forms.Form):
         label="Order",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when first needed (a bulk action without an article filter
+        # never needs them), then kept for the form's life.
+        self.fields["article"].choices = self._article_choices
+
+    @cached_property
+    def _article_list(self) -> list[tuple[object, str]]:
+        titles = Article.objects.order_by("title", "pk").values_list("pk", "title")
+        return [("", "All articles"), *titles]
+
+    def _article_choices(self) -> list[tuple[object, str]]:
+        return self._article_list
+
     def filters(self) -> selectors.QueueFilters:
         data = self.cleaned_data
         age = data["age"]
         return selectors.QueueFilters(
             tab=data["tab"] or selectors.QueueTab.PENDING,
-            article_id=data["article"].pk if data["article"] else None,
+            article_id=data["article"],
             member=data["member"].strip(),
             rule=data["rule"],
             older_than=selectors.QUEUE_AGES[age][0] if age else None,
@@ -285,7 +298,6 @@ from crispy_forms.layout import Column, Layout, Row  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Article  # noqa: E402
 from comments import audit  # noqa: E402
 from comments.models import CommentStatus, Standing  # noqa: E402
 
@@ -374,7 +386,11 @@ class AuditLogFilterForm(forms.Form):
     action = forms.ChoiceField(
         label="Comment became",
         required=False,
-        choices=[("", "Any status"), *CommentStatus.choices],
+        choices=[
+            ("", "Any status"),
+            *CommentStatus.choices,
+            (audit.KEPT, "Kept published after reports"),
+        ],
         error_messages={"invalid_choice": "Please choose a status from the list."},
     )
     date_from = forms.DateField(

@@ -8,19 +8,22 @@ changed and gets TransitionNotAllowed, so there is one decision and one
 event. A moderator's decision also resolves the comment's open reports.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, ModerationMode
 from comments import notifications
 from comments.models import (
     Comment,
+    CommentCount,
     CommentStatus,
     Flag,
     MemberStanding,
@@ -163,6 +166,7 @@ def submit(comment: Comment, *, decision: Decision) -> Comment:
     comment.save(force_insert=True)
     event = ModerationEvent.objects.create(
         comment=comment,
+        member_id=comment.author_id,
         actor=None,
         rule=rule[:100],
         from_status="",
@@ -171,7 +175,7 @@ def submit(comment: Comment, *, decision: Decision) -> Comment:
         details=comment.rule_reasons,
     )
     _announce([event.pk])
-    _adjust_count(comment.article_id, "", comment.status)
+    _count([(comment.article_id, "", comment.status)])
     return comment
 
 
@@ -243,12 +247,12 @@ def _transition(
 ) -> Comment:
     # Read the current status under a row lock: the event must record the
     # status this decision really changed, not what the caller last saw.
-    current = (
+    current, author_id = (
         Comment.objects.select_for_update()
         .filter(pk=comment.pk)
-        .values_list("status", flat=True)
+        .values_list("status", "author_id")
         .first()
-    )
+    ) or (None, None)
     if current not in allowed_from:
         raise TransitionNotAllowed(comment.pk, action)
     now = timezone.now()
@@ -268,6 +272,7 @@ def _transition(
         raise TransitionNotAllowed(comment.pk, action)
     event = ModerationEvent.objects.create(
         comment_id=comment.pk,
+        member_id=author_id,
         actor=by,
         rule=rule,
         from_status=current,
@@ -281,26 +286,110 @@ def _transition(
         Flag.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
             resolved_by=by, resolved_at=now
         )
-    _adjust_count(comment.article_id, current, to_status)
+    _count([(comment.article_id, current, to_status)])
     comment.refresh_from_db()
     return comment
 
 
+# What a moderator may decide for many comments at once.
+MANY_DECISIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (APPROVABLE, S.APPROVED),
+    "reject": (REJECTABLE, S.REJECTED),
+    "spam": (SPAMMABLE, S.SPAM),
+}
+
+
+@transaction.atomic
+def decide_many(
+    ids: list[int],
+    action: str,
+    *,
+    by,
+    only_from: frozenset[str] | None = None,
+    reason: str = "",
+    note: str = "",
+) -> list[int]:
+    """One moderator's decision on many comments, as a set: one locking
+    read, one UPDATE, one bulk insert of events (still one per comment),
+    whatever the number. Comments no longer in a status the action starts
+    from (or, given only_from, in one of those: what the moderator saw)
+    are left alone. Returns the ids decided, in order."""
+    allowed_from, to_status = MANY_DECISIONS[action]
+    if action == "reject" and reason not in RejectionReason.values:
+        raise ValueError(f"Unknown rejection reason {reason!r}.")
+    if only_from is not None:
+        allowed_from = allowed_from & only_from
+    rows = list(
+        Comment.objects.select_for_update()
+        .filter(pk__in=ids, status__in=allowed_from)
+        .order_by("pk")
+        .annotate(
+            reported=Exists(
+                Flag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+            )
+        )
+        .values_list("pk", "status", "article_id", "author_id", "reported")
+    )
+    if not rows:
+        return []
+    decided = [pk for pk, *_ in rows]
+    now = timezone.now()
+    Comment.objects.filter(pk__in=decided).update(
+        status=to_status,
+        moderated_by=by,
+        moderated_at=now,
+        moderation_reason=reason,
+        moderation_note=note,
+    )
+    events = ModerationEvent.objects.bulk_create(
+        ModerationEvent(
+            comment_id=pk,
+            member_id=author_id,
+            actor=by,
+            from_status=status,
+            to_status=to_status,
+            reason=reason,
+            note=note,
+        )
+        for pk, status, _, author_id, _ in rows
+    )
+    _announce([event.pk for event in events])
+    reported = [pk for pk, *_, has_reports in rows if has_reports]
+    if reported:
+        Flag.objects.filter(comment_id__in=reported, resolved_at__isnull=True).update(
+            resolved_by=by, resolved_at=now
+        )
+    _count([(article_id, status, to_status) for _, status, article_id, *_ in rows])
+    return decided
+
+
 @transaction.atomic
 def dismiss_reports(comment: Comment, *, by) -> int:
-    """A moderator keeps a reported comment published. Nothing changes
-    status, so no event is written; the reports record who closed them."""
-    current = (
+    """A moderator keeps a reported comment published: its open reports
+    close, and the decision is an event of its own (approved to approved),
+    so the audit log accounts for it. Returns how many reports closed."""
+    current, author_id = (
         Comment.objects.select_for_update()
         .filter(pk=comment.pk)
-        .values_list("status", flat=True)
+        .values_list("status", "author_id")
         .first()
-    )
+    ) or (None, None)
     if current != S.APPROVED:
         raise TransitionNotAllowed(comment.pk, "kept")
-    return Flag.objects.filter(comment_id=comment.pk, resolved_at__isnull=True).update(
-        resolved_by=by, resolved_at=timezone.now()
-    )
+    closed = Flag.objects.filter(
+        comment_id=comment.pk, resolved_at__isnull=True
+    ).update(resolved_by=by, resolved_at=timezone.now())
+    if closed:  # someone else may have kept it a moment ago
+        event = ModerationEvent.objects.create(
+            comment_id=comment.pk,
+            member_id=author_id,
+            actor=by,
+            from_status=S.APPROVED,
+            to_status=S.APPROVED,
+            note=f"Closed {closed} report{'s' if closed != 1 else ''}.",
+        )
+        _announce([event.pk])
+    return closed
 
 
 def _announce(event_ids: list[int]) -> None:
@@ -309,11 +398,63 @@ def _announce(event_ids: list[int]) -> None:
     transaction.on_commit(partial(notifications.events_committed, event_ids))
 
 
-def _adjust_count(article_id: int, from_status: str, to_status: str) -> None:
-    delta = int(to_status == S.APPROVED) - int(from_status == S.APPROVED)
-    if delta:
-        Article.objects.filter(pk=article_id).update(
-            approved_comment_count=F("approved_comment_count") + delta
+def _count(changes: list[tuple[int, str, str]]) -> None:
+    """Keep the counters in step with status changes, each given as
+    (article id, from status, to status), from "" for a new comment: the
+    article's approved_comment_count, and CommentCount's rows, in one
+    statement each however many comments changed."""
+    per_status: Counter[tuple[int, str]] = Counter()
+    approved: Counter[int] = Counter()
+    for article_id, before, after in changes:
+        if before:
+            per_status[article_id, before] -= 1
+        per_status[article_id, after] += 1
+        approved[article_id] += int(after == S.APPROVED) - int(before == S.APPROVED)
+    rows = [(a, status, n) for (a, status), n in per_status.items() if n]
+    if rows:
+        table = connection.ops.quote_name(CommentCount._meta.db_table)
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
+        with connection.cursor() as cursor:
+            # An upsert that adds: PostgreSQL's and SQLite's ON CONFLICT.
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, status, n) VALUES {values} "
+                f"ON CONFLICT (status, article_id) "
+                f"DO UPDATE SET n = {table}.n + EXCLUDED.n",
+                [value for row in rows for value in row],
+            )
+    deltas = {article: d for article, d in approved.items() if d}
+    if deltas:
+        Article.objects.filter(pk__in=deltas).update(
+            approved_comment_count=F("approved_comment_count")
+            + Case(
+                *(When(pk=pk, then=Value(d)) for pk, d in deltas.items()),
+                default=Value(0),
+            )
+        )
+
+
+def recount() -> None:
+    """Rebuild every counter from the comments themselves: after a bulk
+    import that bypassed this module, or to repair drift."""
+    with transaction.atomic():
+        CommentCount.objects.all().delete()
+        CommentCount.objects.bulk_create(
+            CommentCount(article_id=row["article_id"], status=row["status"], n=row["n"])
+            for row in Comment.objects.order_by()
+            .values("article_id", "status")
+            .annotate(n=Count("pk"))
+        )
+        approved = Comment.objects.filter(article=OuterRef("pk"), status=S.APPROVED)
+        Article.objects.update(
+            approved_comment_count=Coalesce(
+                Subquery(
+                    approved.order_by()
+                    .values("article")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
         )
 
 

@@ -8,51 +8,72 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from articles.models import Article
 from comments import moderation
 from comments.models import (
     Comment,
+    CommentCount,
     CommentStatus,
     Flag,
     MemberNote,
     ModerationEvent,
+    decision_summary,
 )
 from comments.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
 from comments.tree import Node, build_tree
 
 
-def _moderator_users():
+def _moderates(user: str) -> ExpressionWrapper:
+    """Whether the user in field `user` ("pk" on users, "author" on
+    comments) may moderate: the permission through a group or directly, the
+    Moderators group, or a superuser. Each test is an EXISTS on one index,
+    where joining users to their groups' permissions costs a scan."""
+    User = get_user_model()
     app_label, codename = MODERATE_PERMISSION.split(".")
-    perm = Q(
-        groups__permissions__codename=codename,
-        groups__permissions__content_type__app_label=app_label,
-    ) | Q(
-        user_permissions__codename=codename,
-        user_permissions__content_type__app_label=app_label,
+    ref = OuterRef(user)
+    memberships = User.groups.through.objects.filter(user_id=ref)
+    granted = User.user_permissions.through.objects.filter(
+        user_id=ref,
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
     )
-    return get_user_model().objects.filter(
-        perm | Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)
+    superuser = "is_superuser" if user == "pk" else f"{user}__is_superuser"
+    return ExpressionWrapper(
+        Q(**{superuser: True})
+        | Q(
+            Exists(
+                memberships.filter(
+                    group__permissions__codename=codename,
+                    group__permissions__content_type__app_label=app_label,
+                )
+            )
+        )
+        | Q(Exists(memberships.filter(group__name=MODERATORS_GROUP)))
+        | Q(Exists(granted)),
+        output_field=BooleanField(),
     )
 
 
 def with_author_badges(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
     """Annotate author_is_moderator in the same query, so badges cost no
     query per comment."""
-    return queryset.annotate(
-        author_is_moderator=Exists(_moderator_users().filter(pk=OuterRef("author_id")))
-    )
+    return queryset.annotate(author_is_moderator=_moderates("author"))
 
 
 @dataclass
@@ -165,10 +186,14 @@ class QueueFilters:
         )
 
 
+def decided_at() -> Coalesce:
+    """When a comment got its status: a moderator's decision, or its posting
+    when a rule published or held it. comment_decided_idx indexes it."""
+    return Coalesce("moderated_at", "created_at")
+
+
 def _recently_approved(since) -> Q:
-    return Q(status=CommentStatus.APPROVED) & (
-        Q(moderated_at__gte=since) | Q(moderated_at__isnull=True, created_at__gte=since)
-    )
+    return Q(status=CommentStatus.APPROVED) & Q(GreaterThanOrEqual(decided_at(), since))
 
 
 def _open_flags() -> QuerySet[Flag]:
@@ -212,25 +237,14 @@ def moderation_queue(
     filters: QueueFilters | None = None, *, now=None
 ) -> QuerySet[Comment]:
     """One workbench tab, filtered and ordered, with what a moderator needs
-    to decide each item in the same query: article, parent, the member and
-    their track record, why it is here, and how many open reports it has.
-    attach_member_history() adds the rest for a page of it."""
+    to decide each item in the same query: article, parent, the member, why
+    it is here, and how many open reports it has. attach_member_history()
+    adds the member's track record for a page of it."""
     filters = filters or QueueFilters()
     now = now or timezone.now()
-    author_comments = Comment.objects.filter(author=OuterRef("author"))
-
-    def count_of(status: str):
-        return Subquery(
-            author_comments.filter(status=status)
-            .order_by()
-            .values("author")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-
     events = ModerationEvent.objects.filter(comment=OuterRef("pk"))
     queryset = (
-        with_author_badges(Comment.objects.filter(_tab_filter(filters.tab, now)))
+        Comment.objects.filter(_tab_filter(filters.tab, now))
         .select_related(
             "article",
             "author",
@@ -242,9 +256,6 @@ def moderation_queue(
         # Articles' texts can be long and the page shows only their titles.
         .defer("article__body", "article__lede")
         .annotate(
-            author_approved_count=count_of(CommentStatus.APPROVED),
-            author_rejected_count=count_of(CommentStatus.REJECTED),
-            author_spam_count=count_of(CommentStatus.SPAM),
             # Why it is in its status now: the rule of its latest event (the
             # creating one while nothing else happened), "" when a person
             # decided.
@@ -282,44 +293,117 @@ def moderation_queue(
     if filters.tab in _OLDEST_FIRST_TABS:
         order = ["created_at", "pk"]
     else:
-        queryset = queryset.annotate(decided_at=Coalesce("moderated_at", "created_at"))
+        queryset = queryset.annotate(decided_at=decided_at())
         order = ["decided_at", "pk"]
     if newest_first:
         order = [f"-{field}" for field in order]
     return queryset.order_by(*order)
 
 
-def queue_tab_counts(*, now=None) -> dict[str, int]:
-    """How many comments each workbench tab holds, in one query
-    (conditional aggregation over the rows any tab can show)."""
+# Tabs that are exactly one status: their counts are CommentCount's sums.
+_COUNTED_TABS = {
+    QueueTab.PENDING: CommentStatus.PENDING,
+    QueueTab.REJECTED: CommentStatus.REJECTED,
+    QueueTab.SPAM: CommentStatus.SPAM,
+    QueueTab.REMOVED: CommentStatus.REMOVED,
+}
+
+
+def queue_tab_counts(
+    *, now=None, matching: QuerySet[Comment] | None = None
+) -> dict[str, int]:
+    """How many comments each workbench tab holds (and, given `matching`,
+    how many a filtered list holds, under the key "matching"), in one
+    query of scalar subqueries. A tab that is one status sums the counters
+    moderation.py keeps; the others count their few rows on their own
+    indexes (open reports; comment_decided_idx for recent approvals)."""
     now = now or timezone.now()
-    tabs = {tab: _tab_filter(tab, now) for tab in QueueTab.values}
-    any_tab = Q()
-    for condition in tabs.values():
-        any_tab |= condition
-    counts = Comment.objects.filter(any_tab).aggregate(
-        **{tab: Count("pk", filter=condition) for tab, condition in tabs.items()}
-    )
-    return {tab: counts[tab] for tab in QueueTab.values}
+    counted: dict[str, QuerySet] = {}
+    for tab in QueueTab.values:
+        if tab in _COUNTED_TABS:
+            counted[tab] = (
+                CommentCount.objects.filter(status=_COUNTED_TABS[tab])
+                .order_by()
+                .values("status")
+                .annotate(total=Sum("n"))
+                .values("total")
+            )
+        else:
+            counted[tab] = Comment.objects.filter(_tab_filter(tab, now)).values("pk")
+    if matching is not None:
+        counted["matching"] = matching.values("pk")
+    selects, params = [], []
+    for key, queryset in counted.items():
+        sql, query_params = queryset.order_by().query.sql_with_params()
+        if key in _COUNTED_TABS:
+            selects.append(f"COALESCE(({sql}), 0)")
+        else:
+            selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        row = cursor.fetchone()
+    return dict(zip(counted, row, strict=True))
 
 
 def attach_member_history(comments: list[Comment]) -> None:
-    """Give each comment of a workbench page its open reports and its
-    member's last decisions and moderator notes, in at most three queries
-    whatever the page size: member_decisions, member_notes, open_reports."""
+    """Give each comment of a workbench page its member's track record
+    (approved, rejected and spam counts, whether they moderate, their last
+    decisions and moderator notes) and its open reports, in at most four
+    queries whatever the page size: members, member_decisions,
+    member_notes, open_reports."""
     members = {c.author_id for c in comments if c.author_id is not None}
-    decisions: dict[int, list[ModerationEvent]] = defaultdict(list)
+    records: dict[int, dict] = {}
+    decisions: dict[int, list[dict]] = defaultdict(list)
     notes: dict[int, list[MemberNote]] = defaultdict(list)
     reports: dict[int, list[Flag]] = defaultdict(list)
     if members:
-        for event in _latest_per_member(
-            # Entering the queue is not a decision.
-            ModerationEvent.objects.filter(comment__author_id__in=members)
-            .exclude(from_status="", to_status=CommentStatus.PENDING)
-            .select_related("actor"),
-            member="comment__author_id",
+
+        def count_of(status: str) -> Count:
+            return Count("comments", filter=Q(comments__status=status))
+
+        records = {
+            row["pk"]: row
+            for row in get_user_model()
+            .objects.filter(pk__in=members)
+            .annotate(
+                approved=count_of(CommentStatus.APPROVED),
+                rejected=count_of(CommentStatus.REJECTED),
+                spam=count_of(CommentStatus.SPAM),
+                moderates=_moderates("pk"),
+            )
+            .values("pk", "approved", "rejected", "spam", "moderates")
+        }
+        for member, *fields in _latest_per_member(
+            # Entering the queue is not a decision (moderationevent_decision_idx).
+            ModerationEvent.objects.exclude(
+                from_status="", to_status=CommentStatus.PENDING
+            ).filter(member_id__in=members),
+            member="member_id",
+        ).values_list(
+            "history_member",
+            "created_at",
+            "comment_id",
+            "from_status",
+            "to_status",
+            "actor__display_name",
+            "actor_id",
+            "rule",
+            "reason",
         ):
-            decisions[event.history_member].append(event)
+            # Plain values: a page has 250 of these lines to show.
+            created_at, comment_id, before, after, actor, actor_id, rule, reason = (
+                fields
+            )
+            summary = decision_summary(
+                comment_id=comment_id,
+                from_status=before,
+                to_status=after,
+                actor=actor if actor_id is not None else None,
+                rule=rule,
+                reason=reason,
+            )
+            decisions[member].append({"created_at": created_at, "summary": summary})
         for note in _latest_per_member(
             MemberNote.objects.filter(member_id__in=members).select_related("author"),
             member="member_id",
@@ -331,7 +415,13 @@ def attach_member_history(comments: list[Comment]) -> None:
             _open_flags().filter(comment_id__in=reported).order_by("created_at", "pk")
         ):
             reports[flag.comment_id].append(flag)
+    no_record = {"approved": 0, "rejected": 0, "spam": 0, "moderates": False}
     for comment in comments:
+        record = records.get(comment.author_id, no_record)
+        comment.author_approved_count = record["approved"]
+        comment.author_rejected_count = record["rejected"]
+        comment.author_spam_count = record["spam"]
+        comment.author_is_moderator = record["moderates"]
         comment.member_decisions = decisions.get(comment.author_id, [])
         comment.member_notes = notes.get(comment.author_id, [])
         comment.open_reports = reports.get(comment.pk, [])

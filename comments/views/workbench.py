@@ -7,6 +7,7 @@ row lock, so a comment someone else decided meanwhile is skipped and
 reported rather than decided twice.
 """
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +19,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from comments import moderation, selectors
@@ -93,18 +97,62 @@ def _queue_url(params: dict[str, str], **changes) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _item_actions(comment: Comment) -> None:
-    status = comment.status
-    comment.can_approve = status in moderation.APPROVABLE
-    comment.can_reject = status in moderation.REJECTABLE
-    comment.can_spam = status in moderation.SPAMMABLE
-    comment.can_remove = status in moderation.REMOVABLE
-    comment.can_restore = status in moderation.RESTORABLE
-    labels = comment.rule_labels
-    rule = comment.status_rule
-    # A rule that held it records the labels joined; don't say it twice.
-    extra = [rule] if rule and rule != "; ".join(labels) and rule not in labels else []
-    comment.reasons = [*labels, *extra]
+_ITEM_URLS = {
+    "approve": "comments:moderation-approve",
+    "reject": "comments:moderation-reject",
+    "spam": "comments:moderation-spam",
+    "remove": "comments:moderation-remove",
+    "restore": "comments:moderation-restore",
+    "keep": "comments:moderation-keep",
+}
+
+
+def _prepare_items(comments: list[Comment]) -> None:
+    """What each item's template needs, worked out once per page: which
+    actions apply, why it is here, and its links (each pattern reversed
+    once, with the pk put in, rather than reversed again for every item)."""
+    patterns = {
+        name: reverse(url_name, args=[0]).replace("/0/", "/{}/", 1)
+        for name, url_name in _ITEM_URLS.items()
+    }
+    member_url = reverse("comments:member-detail", args=[0]).replace("/0/", "/{}/", 1)
+    article_url = reverse("articles:detail", args=["-"]).replace("/-/", "/{}/", 1)
+    for comment in comments:
+        status = comment.status
+        comment.can_approve = status in moderation.APPROVABLE
+        comment.can_reject = status in moderation.REJECTABLE
+        comment.can_spam = status in moderation.SPAMMABLE
+        comment.can_remove = status in moderation.REMOVABLE
+        comment.can_restore = status in moderation.RESTORABLE
+        labels = comment.rule_labels
+        rule = comment.status_rule
+        # A rule that held it records the labels joined; don't say it twice.
+        extra = (
+            [rule] if rule and rule != "; ".join(labels) and rule not in labels else []
+        )
+        comment.reasons = [*labels, *extra]
+        comment.urls = {name: url.format(comment.pk) for name, url in patterns.items()}
+        comment.member_url = member_url.format(comment.author_id)
+        comment.article_url = article_url.format(comment.article.slug)
+
+
+def _render_items(request, comments: list[Comment], *, here: str, **context) -> str:
+    # Jinja2 (templates/jinja2/): see ldnforum/jinja.py for why. The token
+    # is masked once for the page's 200 forms; the backend's own
+    # csrf_input would mask it afresh at every use.
+    template = engines["jinja2"].get_template("moderation/queue_items.jinja")
+    hidden = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">',
+        get_token(request),
+        here,
+    )
+    for comment in comments:
+        # The status is one of CommentStatus's values: nothing to escape.
+        comment.form_hidden = hidden + mark_safe(
+            f'<input type="hidden" name="seen" value="{comment.status}">'
+        )
+    return mark_safe(template.render({"comments": comments, **context}))
 
 
 def _options(choices) -> str:
@@ -113,51 +161,76 @@ def _options(choices) -> str:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
+def _article_options(choices, *, selected: str) -> str:
+    """The article filter's <option>s. A site can have hundreds of
+    articles: joining escaped strings once is far cheaper than a template
+    loop or a format_html call per option."""
+    # Every interpolated value is escaped.
+    return mark_safe(
+        "".join(
+            f'<option value="{pk}"{" selected" if str(pk) == selected else ""}>'
+            f"{html.escape(title)}</option>"
+            for pk, title in choices
+            if pk != ""
+        )
+    )
+
+
 def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
     now = timezone.now()
     params = _params(data)
     filter_form = QueueFilterForm(data)
-    counts = selectors.queue_tab_counts(now=now)
+    filters = filter_form.filters() if filter_form.is_valid() else None
+    queue = selectors.moderation_queue(filters, now=now) if filters else None
+    counts = selectors.queue_tab_counts(
+        now=now, matching=queue if filters and filters.narrowed else None
+    )
+    request.moderation_pending_count = counts[QueueTab.PENDING]
     context = {
         "moderation_section": "queue",
         "filter_form": filter_form,
-        "article_options": filter_form.fields["article"].queryset.values_list(
-            "pk", "title"
+        "article_options": _article_options(
+            filter_form.fields["article"].choices,
+            selected=str(filter_form["article"].value() or ""),
         ),
-        "selected_article": str(filter_form["article"].value() or ""),
         "choice_fields": [filter_form[name] for name in ("rule", "age", "sort")],
         "page_obj": None,
         "comments": [],
     }
-    if filter_form.is_valid():
-        filters = filter_form.filters()
-        paginator = Paginator(
-            selectors.moderation_queue(filters, now=now),
-            settings.MODERATION_QUEUE_PAGE_SIZE,
-        )
-        if not filters.narrowed:
-            paginator.count = counts[filters.tab]  # already counted
+    if filters is not None:
+        paginator = Paginator(queue, settings.MODERATION_QUEUE_PAGE_SIZE)
+        # Counted already, with the tabs.
+        paginator.count = counts["matching" if filters.narrowed else filters.tab]
         page = paginator.get_page(data.get("page"))
         comments = list(page.object_list)
         selectors.attach_member_history(comments)
-        for comment in comments:
-            _item_actions(comment)
         if page.number != 1:
             params["page"] = str(page.number)
         else:
             params.pop("page", None)
+        _prepare_items(comments)
         tab = filters.tab
+        bulk_actions = [(a, BULK_ACTIONS[a]) for a in BULK_ACTIONS_BY_TAB[tab]]
+        selected = _selected(bulk_form)
+        reject_options = _options(QueueRejectForm().fields["reason"].choices)
+        remove_options = _options(QueueRemoveForm().fields["reason"].choices)
         context.update(
             page_obj=page,
             comments=comments,
+            items=_render_items(
+                request,
+                comments,
+                bulk_actions=bool(bulk_actions),
+                selected=selected,
+                here=_queue_url(params),
+                reject_options=reject_options,
+                remove_options=remove_options,
+            ),
             filtered=filters.narrowed,
-            bulk_actions=[(a, BULK_ACTIONS[a]) for a in BULK_ACTIONS_BY_TAB[tab]],
+            bulk_actions=bulk_actions,
             bulk_can_reject="reject" in BULK_ACTIONS_BY_TAB[tab],
             bulk_form=bulk_form if bulk_form is not None else BulkActionForm(tab=tab),
             bulk_limit=BULK_LIMIT,
-            selected=_selected(bulk_form),
-            reject_options=_options(QueueRejectForm().fields["reason"].choices),
-            remove_options=_options(QueueRemoveForm().fields["reason"].choices),
         )
     else:
         tab = QueueTab.PENDING
@@ -389,22 +462,15 @@ class BulkResult:
 
 
 def _bulk(ids: list[int], decision: str, *, by, seen, **kwargs) -> BulkResult:
-    """Each comment goes through the state machine on its own, in its own
-    transaction; the ones that left the tab's statuses are skipped."""
+    """One decision on all of them at once; the ones that left the tab's
+    statuses meanwhile, or that the action doesn't apply to, are skipped
+    and counted."""
     result = BulkResult()
-    comments = Comment.objects.only("pk", "article_id", "status").in_bulk(ids)
-    skipped = []
-    for pk in ids:
-        comment = comments.get(pk)
-        if comment is None:
-            result.decided_elsewhere.append(pk)
-            continue
-        try:
-            _decide(comment, decision, by=by, seen=seen, **kwargs)
-        except moderation.TransitionNotAllowed:
-            skipped.append(pk)
-        else:
-            result.done += 1
+    decided = set(
+        moderation.decide_many(ids, decision, by=by, only_from=seen, **kwargs)
+    )
+    result.done = len(decided)
+    skipped = [pk for pk in ids if pk not in decided]
     if skipped:
         statuses = dict(
             Comment.objects.filter(pk__in=skipped).values_list("pk", "status")

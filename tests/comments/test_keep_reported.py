@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comments import services
-from comments.models import CommentStatus, Flag
+from comments.models import CommentStatus, Flag, ModerationEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,37 @@ def test_anonymous_is_sent_to_log_in_and_nothing_changes(client, reported):
 def test_keep_requires_post(client, moderator, reported):
     client.force_login(moderator)
     assert client.get(keep_url(reported)).status_code == 405
+
+
+def test_keeping_is_one_event_in_the_audit_log(client, moderator, reported):
+    client.force_login(moderator)
+    client.post(keep_url(reported))
+    kept = ModerationEvent.objects.filter(comment=reported).latest("pk")
+    assert (kept.actor, kept.from_status, kept.to_status) == (
+        moderator,
+        CommentStatus.APPROVED,
+        CommentStatus.APPROVED,
+    )
+    assert kept.note == "Closed 1 report."
+    log = client.get(reverse("comments:audit-log"), {"action": "kept"})
+    rows = log.content.decode()
+    assert "kept published" in rows
+    assert f"#{reported.pk}" in rows
+    # Filtering by "approved" lists real approvals only, not this decision.
+    approved = client.get(reverse("comments:audit-log"), {"action": "approved"})
+    assert "kept published" not in approved.content.decode()
+
+
+def test_keeping_twice_closes_nothing_more_and_records_one_decision(
+    client, moderator, reported
+):
+    client.force_login(moderator)
+    client.post(keep_url(reported))
+    response = client.post(keep_url(reported), follow=True)
+    assert "closed 0 reports" in response.content.decode()
+    notes = list(
+        ModerationEvent.objects.filter(
+            comment=reported, from_status=CommentStatus.APPROVED
+        ).values_list("note", flat=True)
+    )
+    assert notes == ["Closed 1 report."]

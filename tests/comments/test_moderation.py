@@ -5,12 +5,21 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.db.models import Count
 
-from comments import moderation
-from comments.models import Comment, CommentStatus, ModerationEvent, RejectionReason
+from articles.models import Article
+from comments import moderation, selectors
+from comments.models import (
+    Comment,
+    CommentCount,
+    CommentStatus,
+    ModerationEvent,
+    RejectionReason,
+)
 from comments.rules import Action, Decision
 
 pytestmark = pytest.mark.django_db
+S = CommentStatus
 
 
 @pytest.fixture
@@ -166,3 +175,58 @@ def test_two_moderators_at_once_give_exactly_one_decision(
     comment.refresh_from_db()
     expected = 1 if comment.status == CommentStatus.APPROVED else 0
     assert article.approved_comment_count == expected
+
+
+def _counted():
+    return {
+        (row.article_id, row.status): row.n
+        for row in CommentCount.objects.all()
+        if row.n
+    }
+
+
+def _actual():
+    return {
+        (row["article_id"], row["status"]): row["n"]
+        for row in Comment.objects.order_by()
+        .values("article_id", "status")
+        .annotate(n=Count("pk"))
+    }
+
+
+def test_status_counters_follow_every_kind_of_change(
+    article_factory, user_factory, moderator, comment_factory
+):
+    first, second = article_factory(), article_factory()
+    member = user_factory()
+    held = [
+        comment_factory(article=a, author=user_factory(), status=S.PENDING)
+        for a in (first, second, first, second, first)
+    ]
+    posted = comment_factory(article=first, author=member)
+    comment_factory(article=second, author=member, status=S.SPAM)
+    moderation.approve(held[0], by=moderator)
+    moderation.reject(held[1], by=moderator, reason=RejectionReason.OFF_TOPIC)
+    moderation.decide_many([c.pk for c in held[2:]], "spam", by=moderator)
+    moderation.restore(held[2], by=moderator)
+    moderation.remove(posted, by=moderator)
+    moderation.hide_for_reports(held[0])
+    moderation.delete_by_author(held[0], by=held[0].author)
+    assert _counted() == _actual()
+    tabs = selectors.queue_tab_counts()
+    assert (tabs["pending"], tabs["spam"], tabs["removed"], tabs["rejected"]) == (
+        Comment.objects.filter(status=S.PENDING).count(),
+        Comment.objects.filter(status=S.SPAM).count(),
+        1,
+        1,
+    )
+
+
+def test_recount_repairs_counters_that_drifted(article, member, comment_factory):
+    comment_factory(article=article, author=member)
+    CommentCount.objects.update(n=42)
+    Article.objects.update(approved_comment_count=42)
+    moderation.recount()
+    assert _counted() == _actual()
+    article.refresh_from_db()
+    assert article.approved_comment_count == 1

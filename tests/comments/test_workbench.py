@@ -4,6 +4,7 @@ shows, the single and bulk actions, safe redirects, and who may use it."""
 import re
 import threading
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.db import connection, connections
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from comments import moderation, selectors, services
 from comments.models import (
     Comment,
@@ -394,7 +396,9 @@ def test_item_shows_why_it_was_held_with_the_match_highlighted(
         html.index(f'id="queue-{held.pk}"') : html.index(f'id="queue-{plain.pk}"')
     ]
     assert "held: 3 links" in item
-    assert "held: suspect word &#x27;cure&#x27;" in item
+    # Escaped, whichever way the quote is written.
+    assert "held: suspect word 'cure'" in unescape(item)
+    assert "held: suspect word 'cure'" not in item
     assert "&lt;b&gt;<mark>cure</mark>&lt;/b&gt;" in item
     assert "<b>" not in item
     rest = html[html.index(f'id="queue-{plain.pk}"') :]
@@ -452,7 +456,16 @@ def test_item_of_a_former_member_still_shows(mod_client, pending):
 
 
 @pytest.mark.parametrize("size", [3, 60])
-@pytest.mark.parametrize("tab", ["pending", "reported"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"tab": "pending"},
+        {"tab": "reported"},
+        {"tab": "pending", "rule": "reports", "age": "1h", "sort": "newest"},
+        {"tab": "pending", "member": "Member", "q": "weeks"},
+    ],
+    ids=["pending", "reported", "filtered", "searched"],
+)
 def test_workbench_queries_do_not_grow_with_the_page(
     client,
     moderator,
@@ -461,7 +474,7 @@ def test_workbench_queries_do_not_grow_with_the_page(
     comment_factory,
     django_assert_max_num_queries,
     size,
-    tab,
+    query,
 ):
     """Every item has its own member, with decisions, notes and reports,
     and its own article: nothing may cost a query per item."""
@@ -474,13 +487,15 @@ def test_workbench_queries_do_not_grow_with_the_page(
         reply = comment_factory(article=article, author=member, parent=comment)
         MemberNote.objects.create(member=member, author=moderator, text="Watch.")
         report(reply, reporter)
-        if tab == "pending":
+        if query["tab"] == "pending":
             moderation.hide_for_reports(reply)
+    Comment.objects.update(created_at=timezone.now() - timedelta(hours=2))
     client.force_login(moderator)
-    # session, user, 2 permission reads, tab counts, page, decisions, notes,
-    # open reports, article choices, the navigation's pending count
-    with django_assert_max_num_queries(11):
-        response = client.get(QUEUE, {"tab": tab})
+    # session, user, moderator check, article choices, tab counts (with the
+    # filtered count), page, members' records, decisions, notes, open
+    # reports: the issue's target is 10 whatever the queue holds.
+    with django_assert_max_num_queries(10):
+        response = client.get(QUEUE, query)
     assert response.status_code == 200
     assert len(listed(response.content.decode())) == min(size, 50)
 
@@ -637,6 +652,49 @@ def test_bulk_approve_the_selected(mod_client, waiting):
     assert "Approved 3." in messages_of(response)
     statuses = dict(Comment.objects.values_list("pk", "status"))
     assert [statuses[c.pk] for c in waiting] == [S.APPROVED] * 3 + [S.PENDING]
+
+
+@pytest.mark.parametrize("size", [2, 50])
+@pytest.mark.parametrize("action", ["approve", "reject", "spam"])
+def test_bulk_costs_the_same_queries_for_2_or_50(
+    client,
+    moderator,
+    article_factory,
+    user_factory,
+    comment_factory,
+    django_assert_max_num_queries,
+    size,
+    action,
+):
+    waiting = [
+        comment_factory(
+            article=article_factory(), author=user_factory(), status=S.PENDING
+        )
+        for _ in range(size)
+    ]
+    client.force_login(moderator)
+    data = {"action": action, "ids": [c.pk for c in waiting], "tab": "pending"}
+    if action == "reject":
+        data["reason"] = RejectionReason.OFF_TOPIC
+    # session, user, moderator check, BEGIN, locking read, update, events,
+    # status counters, article counters, COMMIT (and one more to close
+    # reports, when some of them were reported)
+    with django_assert_max_num_queries(10):
+        response = client.post(BULK, data)
+    assert response.status_code == 302
+    decided = {"approve": S.APPROVED, "reject": S.REJECTED, "spam": S.SPAM}[action]
+    assert set(Comment.objects.values_list("status", flat=True)) == {decided}
+    # Still one event per comment, each naming the moderator.
+    events = ModerationEvent.objects.filter(actor=moderator, to_status=decided)
+    assert sorted(events.values_list("comment_id", flat=True)) == sorted(
+        c.pk for c in waiting
+    )
+    counts = dict(
+        Article.objects.filter(pk__in=[c.article_id for c in waiting]).values_list(
+            "pk", "approved_comment_count"
+        )
+    )
+    assert set(counts.values()) == {1 if action == "approve" else 0}
 
 
 def test_bulk_skips_and_reports_what_someone_else_decided(
@@ -856,3 +914,22 @@ def test_keyboard_help_and_script_come_from_static_files(mod_client, pending):
     assert not re.search(r"\son[a-z]+=", html)
     assert " style=" not in html
     assert f'data-key-action="approve">Approve #{pending.pk}' in html
+
+
+def test_bulk_decision_closes_the_reports_of_hidden_comments(
+    mod_client, moderator, article, member, user_factory, comment_factory
+):
+    hidden = comment_factory(article=article, author=member)
+    for _ in range(3):
+        report(hidden, user_factory())
+    moderation.hide_for_reports(hidden)
+    plain = comment_factory(article=article, author=user_factory(), status=S.PENDING)
+    response = mod_client.post(
+        BULK,
+        {"action": "approve", "ids": [hidden.pk, plain.pk], "tab": "pending"},
+        follow=True,
+    )
+    assert "Approved 2." in messages_of(response)
+    open_reports = Flag.objects.filter(comment=hidden, resolved_at__isnull=True)
+    assert not open_reports.exists()
+    assert set(Flag.objects.values_list("resolved_by", flat=True)) == {moderator.pk}
