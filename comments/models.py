@@ -86,6 +86,9 @@ class Comment(models.Model):
     moderation_note = models.TextField(blank=True)
     # Why the rules held or rejected it: [{"rule", "label", "matches"}].
     rule_reasons = models.JSONField(default=list, blank=True)
+    # The rule that gave it its status ("new member: held until ..."), as
+    # its latest event records it; blank when a person decided.
+    status_rule = models.CharField(max_length=100, blank=True)
     # For moderators: body_html with what the rules matched marked, made by
     # comments/sanitize.py at write time. Empty when nothing matched.
     review_html = models.TextField(blank=True)

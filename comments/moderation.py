@@ -163,6 +163,7 @@ def submit(comment: Comment, *, decision: Decision) -> Comment:
     )
     comment.moderation_reason = reason
     comment.rule_reasons = [r.as_dict() for r in decision.reasons]
+    comment.status_rule = rule[:100]
     comment.save(force_insert=True)
     event = ModerationEvent.objects.create(
         comment=comment,
@@ -256,7 +257,7 @@ def _transition(
     if current not in allowed_from:
         raise TransitionNotAllowed(comment.pk, action)
     now = timezone.now()
-    changes = {"status": to_status}
+    changes = {"status": to_status, "status_rule": rule}
     if by is not None and rule == "":
         # A moderator's decision.
         changes.update(
@@ -336,6 +337,7 @@ def decide_many(
     now = timezone.now()
     Comment.objects.filter(pk__in=decided).update(
         status=to_status,
+        status_rule="",
         moderated_by=by,
         moderated_at=now,
         moderation_reason=reason,

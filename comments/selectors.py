@@ -214,18 +214,9 @@ def _tab_filter(tab: str, now) -> Q:
 def _held_by(rule: str) -> Q:
     prefix = _EVENT_RULE_PREFIXES.get(rule)
     if prefix is not None:
-        # The rule of the comment's latest event, as the item shows it;
-        # events are append-only, so the latest has the highest pk.
-        later = ModerationEvent.objects.filter(
-            comment=OuterRef("comment"), pk__gt=OuterRef("pk")
-        )
-        return Q(
-            Exists(
-                ModerationEvent.objects.filter(
-                    comment=OuterRef("pk"), rule__startswith=prefix
-                ).exclude(Exists(later))
-            )
-        )
+        # The rule that gave the comment its status, as the item shows it
+        # (on PostgreSQL, a pattern index on pending comments serves this).
+        return Q(status_rule__startswith=prefix)
     if connection.features.supports_json_field_contains:
         return Q(rule_reasons__contains=[{"rule": rule}])
     # SQLite has no JSON containment; rule is one of HeldBy's fixed values
@@ -242,7 +233,6 @@ def moderation_queue(
     adds the member's track record for a page of it."""
     filters = filters or QueueFilters()
     now = now or timezone.now()
-    events = ModerationEvent.objects.filter(comment=OuterRef("pk"))
     queryset = (
         Comment.objects.filter(_tab_filter(filters.tab, now))
         .select_related(
@@ -256,12 +246,6 @@ def moderation_queue(
         # Articles' texts can be long and the page shows only their titles.
         .defer("article__body", "article__lede")
         .annotate(
-            # Why it is in its status now: the rule of its latest event (the
-            # creating one while nothing else happened), "" when a person
-            # decided.
-            status_rule=Subquery(
-                events.order_by("-created_at", "-pk").values("rule")[:1]
-            ),
             open_report_count=Subquery(
                 _open_flags()
                 .filter(comment=OuterRef("pk"))

@@ -266,6 +266,7 @@ class Command(BaseCommand):
                         body_html=_plain_html(body) if not reasons else review,
                         review_html=review,
                         rule_reasons=reasons,
+                        status_rule=rule if status == CommentStatus.PENDING else "",
                         status=status,
                         moderated_by=(
                             None if status == CommentStatus.PENDING else moderator
@@ -341,6 +342,7 @@ class Command(BaseCommand):
         queue = reverse("comments:moderation-queue")
         filtered = f"{queue}?article={data['article_id']}&age=24h"
         by_rule = f"{queue}?rule=suspect_word"
+        by_trust = f"{queue}?rule=new_member"
         bulk = reverse("comments:moderation-bulk")
 
         def approve_50():
@@ -368,6 +370,12 @@ class Command(BaseCommand):
                 "Filtered page (held by a suspect word)",
                 by_rule,
                 lambda: lambda: client.get(by_rule),
+                repeat,
+            ),
+            self._time(
+                "Filtered page (held as a new member)",
+                by_trust,
+                lambda: lambda: client.get(by_trust),
                 repeat,
             ),
             self._time(
