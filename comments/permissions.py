@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.mfa import check_mfa
 from comments.models import Comment, CommentStatus
 
 MODERATORS_GROUP = "Moderators"
@@ -70,3 +71,4 @@ def can_see_comment(user, comment: Comment) -> bool:
 def check_can_moderate(user) -> None:
     if not is_moderator(user):
         raise PermissionDenied("Only moderators can do this.")
+    check_mfa(user)  # two-factor, where required (accounts.mfa)

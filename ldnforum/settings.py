@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: it reads allauth's record of this session's logins.
+    "accounts.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "ldnforum.urls"
@@ -150,6 +152,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # pages need allauth's own scripts, and the app covers what we need.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LDN Forum"
+# Moderators and staff must have an authenticator app, and have used it in
+# this session, before the moderation pages or the admin open. On whenever
+# DEBUG is off; off in `make run`, so the demo moderator needs no app.
+MFA_REQUIRED_FOR_MODERATORS = env_bool("DJANGO_MFA_REQUIRED", not DEBUG)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
