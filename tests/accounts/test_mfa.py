@@ -485,3 +485,38 @@ def test_navigation_links_two_factor_settings_for_signed_in_users_only(client, m
     assert link not in client.get("/").content.decode()
     client.force_login(member)
     assert link in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_queue_costs_one_query_more_with_two_factor_whatever_its_size(
+    mfa_on,
+    settings,
+    client,
+    moderator,
+    article,
+    user_factory,
+    comment_factory,
+    totp_factory,
+    totp_code,
+    django_assert_max_num_queries,
+    size,
+):
+    for _ in range(size):
+        comment_factory(
+            article=article, author=user_factory(), status=CommentStatus.PENDING
+        )
+    secret = totp_factory(moderator)
+    log_in(client, moderator)
+    client.post(CODE_STEP, {"code": totp_code(secret)})
+    # the workbench's 11 at most (tests/comments/test_workbench.py)
+    with django_assert_max_num_queries(11) as required:
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-4 queue-item"') == min(
+        size, 50
+    )
+    settings.MFA_REQUIRED_FOR_MODERATORS = False
+    with django_assert_max_num_queries(11) as not_required:
+        client.get(QUEUE)
+    # the one extra: does the moderator still have an authenticator app?
+    assert len(required) == len(not_required) + 1
