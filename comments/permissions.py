@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from accounts.mfa import check_mfa
 from comments.models import Comment, CommentStatus
 
 MODERATORS_GROUP = "Moderators"
@@ -88,3 +89,4 @@ def can_see_comment(user, comment: Comment) -> bool:
 def check_can_moderate(user) -> None:
     if not is_moderator(user):
         raise PermissionDenied("Only moderators can do this.")
+    check_mfa(user)  # two-factor, where required (accounts.mfa)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "accounts",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: it reads allauth's record of this session's logins.
+    "accounts.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "ldnforum.urls"
@@ -155,6 +158,15 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LDN Forum] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes, open to every member. No security keys (WebAuthn): their
+# pages need allauth's own scripts, and the app covers what we need.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "LDN Forum"
+# Moderators and staff must have an authenticator app, and have used it in
+# this session, before the moderation pages or the admin open. On whenever
+# DEBUG is off; off in `make run`, so the demo moderator needs no app.
+MFA_REQUIRED_FOR_MODERATORS = env_bool("DJANGO_MFA_REQUIRED", not DEBUG)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -229,6 +241,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
+    # data: images: Bootstrap's CSS draws its toggler, select and check icons
+    # as data: SVGs, and allauth.mfa serves the TOTP QR code as one (an SVG
+    # loaded as an image never runs scripts).
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

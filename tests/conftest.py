@@ -198,3 +198,41 @@ def comment_factory(user_factory, moderator):
 @pytest.fixture
 def is_postgresql():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def mfa_not_required(settings):
+    # Tests sign moderators in with force_login, which enters no TOTP code.
+    # tests/accounts/test_mfa.py turns the requirement on, as production
+    # has it, and tests it there.
+    settings.MFA_REQUIRED_FOR_MODERATORS = False
+
+
+@pytest.fixture
+def totp_code():
+    """The code an authenticator app shows for secret now, or `steps`
+    periods away."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    def code(secret: str, steps: int = 0) -> str:
+        counter = int(time.time()) // app_settings.TOTP_PERIOD + steps
+        return format_hotp_value(hotp_value(secret, counter))
+
+    return code
+
+
+@pytest.fixture
+def totp_factory(db):
+    """Give a user an authenticator app, as allauth's activation does;
+    returns its secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def make(user) -> str:
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return secret
+
+    return make
