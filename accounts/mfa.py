@@ -16,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import HttpRequest
 
 
@@ -59,6 +60,26 @@ def passed_mfa(request: HttpRequest, user) -> bool:
     )
 
 
+def authenticator_app_exists(user_ref) -> Exists:
+    """For a query that wants to know in passing (comments.permissions
+    asks with the moderator check, in the same query)."""
+    return Exists(
+        Authenticator.objects.filter(user=user_ref, type=Authenticator.Type.TOTP)
+    )
+
+
+def remember_authenticator_app(user, has_app: bool) -> None:
+    user._has_authenticator_app = has_app
+
+
+def has_authenticator_app(user) -> bool:
+    cached = getattr(user, "_has_authenticator_app", None)
+    if cached is None:
+        cached = is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        remember_authenticator_app(user, cached)
+    return cached
+
+
 def check_mfa(user, request: HttpRequest | None = None) -> None:
     """Raise MFARequired unless the requirement is off, or user has an
     authenticator app and entered a code in this session. Callers decide
@@ -67,7 +88,7 @@ def check_mfa(user, request: HttpRequest | None = None) -> None:
     the one allauth's middleware keeps; with none at all it refuses."""
     if not mfa_required():
         return
-    if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+    if not has_authenticator_app(user):
         raise MFARequired(MFAMissing.SETUP)
     request = request if request is not None else context.request
     if request is None or not passed_mfa(request, user):

@@ -4,12 +4,17 @@ Content a user may not see is a 404, so its existence does not leak.
 """
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from accounts.mfa import check_mfa
+from accounts.mfa import (
+    authenticator_app_exists,
+    check_mfa,
+    remember_authenticator_app,
+)
 from comments.models import Comment, CommentStatus
 
 MODERATORS_GROUP = "Moderators"
@@ -22,9 +27,9 @@ class CommentingNotAllowed(PermissionDenied):
 
 def is_moderator(user) -> bool:
     """Whether user holds the moderate permission, directly or through a
-    group (as ModelBackend.has_perm decides), in one query rather than
-    has_perm's two, and asked once per request: the navigation and every
-    workbench view ask."""
+    group (as ModelBackend.has_perm decides). Every workbench request asks
+    this and, where moderators need two-factor, whether they have an
+    authenticator app: one query answers both, once per request."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -32,11 +37,19 @@ def is_moderator(user) -> bool:
     cached = getattr(user, "_is_moderator", None)
     if cached is None:
         app_label, codename = MODERATE_PERMISSION.split(".")
-        cached = user._is_moderator = Permission.objects.filter(
-            Q(user=user) | Q(group__user=user),
+        holds = Permission.objects.filter(
+            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")),
             content_type__app_label=app_label,
             codename=codename,
-        ).exists()
+        )
+        cached, has_app = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values_list(Exists(holds), authenticator_app_exists(OuterRef("pk")))
+            .get()
+        )
+        user._is_moderator = cached
+        remember_authenticator_app(user, has_app)
     return cached
 
 
