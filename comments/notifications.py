@@ -26,7 +26,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -80,8 +80,8 @@ _muted = contextvars.ContextVar("notifications_muted", default=False)
 
 @contextlib.contextmanager
 def muted() -> Iterator[None]:
-    """Announce nothing committed inside this block (demo data loading:
-    its comments are history, not news)."""
+    """Announce nothing committed inside this block, and follow nothing
+    (demo data loading: its comments are history, not news)."""
     token = _muted.set(True)
     try:
         yield
@@ -163,11 +163,17 @@ def followed_threads(*, member) -> QuerySet[Follow]:
 def follow_on_post(*, comment: Comment) -> None:
     """Posting a comment follows its discussion, unless the member turned
     that off. The article's author hears of its comments by their own
-    setting, so they don't follow their own articles."""
+    setting, so they don't follow their own articles; and loading the demo
+    (muted) follows nothing, since no member chose it."""
     author = comment.author
-    if author is None or comment.status not in (
-        CommentStatus.PENDING,
-        CommentStatus.APPROVED,
+    if (
+        _muted.get()
+        or author is None
+        or comment.status
+        not in (
+            CommentStatus.PENDING,
+            CommentStatus.APPROVED,
+        )
     ):
         return
     if (
@@ -614,8 +620,9 @@ def _subject(notification: Notification, context: dict) -> str:
         return f"{count} new comment{plural} on your articles today"
     if kind == K.FOLLOW_DIGEST:
         return f"{count} new comment{plural} in discussions you follow"
-    hours = f"{settings.NOTIFY_STALE_QUEUE_HOURS:g}"
-    return f"{count} comment{plural} waiting more than {hours} hours for moderation"
+    hours = settings.NOTIFY_STALE_QUEUE_HOURS
+    hours_words = f"{hours:g} hour{'s' if hours != 1 else ''}"
+    return f"{count} comment{plural} waiting more than {hours_words} for moderation"
 
 
 # Digests and reminders (management commands) ----------------------------
@@ -688,28 +695,18 @@ def _stale_comments(older_than) -> QuerySet[Comment]:
     return Comment.objects.pending().filter(created_at__lt=older_than)
 
 
-def notify_stale_queue(*, hours: float | None = None, now=None) -> int:
+def notify_stale_queue(*, now=None) -> int:
     """Tell each moderator, in at most one email, of the comments that have
-    waited longer than `hours` and that we have not told them of before.
-    Returns how many moderators were written to."""
-    hours = settings.NOTIFY_STALE_QUEUE_HOURS if hours is None else hours
+    waited longer than NOTIFY_STALE_QUEUE_HOURS and that we have not told
+    them of before. Returns how many moderators were written to."""
+    hours = settings.NOTIFY_STALE_QUEUE_HOURS
     now = now or timezone.now()
     stale = list(
         _stale_comments(now - timedelta(hours=hours)).values_list("pk", flat=True)
     )
     if not stale:
         return 0
-    moderators = (
-        get_user_model()
-        .objects.with_perm(
-            MODERATE_PERMISSION,
-            is_active=True,
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
-    prefs = _settings_for_many(moderators)
+    prefs = _settings_for_many(_moderator_ids())
     made = []
     for moderator_id in sorted(prefs):
         if not prefs[moderator_id].moderation_reminders:
@@ -720,6 +717,28 @@ def notify_stale_queue(*, hours: float | None = None, now=None) -> int:
     for pk in made:
         send_notification.enqueue(notification_id=pk)
     return len(made)
+
+
+def _moderator_ids() -> set[int]:
+    """Active members who may moderate (is_moderator's rule, as a query)."""
+    app_label, codename = MODERATE_PERMISSION.split(".")
+    may_moderate = (
+        Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+        | Q(
+            user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app_label,
+        )
+        | Q(is_superuser=True)
+    )
+    return set(
+        get_user_model()
+        .objects.filter(may_moderate, is_active=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic

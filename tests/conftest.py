@@ -198,3 +198,17 @@ def comment_factory(user_factory, moderator):
 @pytest.fixture
 def is_postgresql():
     return connection.vendor == "postgresql"
+
+
+# Email notifications ------------------------------------------------------
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what the block enqueued on commit, as a real
+    commit would (emails, and the tasks they start)."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
