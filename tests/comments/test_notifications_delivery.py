@@ -322,3 +322,16 @@ def test_email_no_longer_wanted_when_sent_is_skipped(
     for callback in callbacks:
         callback()
     assert mail_to(mailoutbox, pending.author) == []
+
+
+def test_deploy_check_warns_until_emails_have_a_worker_and_an_https_address(
+    settings,
+):
+    from django.core.checks import run_checks
+
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert {"ldnforum.W002", "ldnforum.W003"} <= ids
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.SITE_URL = "https://forum.example.org"
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert not {"ldnforum.W002", "ldnforum.W003"} & ids
