@@ -536,6 +536,26 @@ def _still_wanted(notification: Notification) -> bool:
     return True  # digests and reminders were checked when they were made
 
 
+class OneLineHeader(str):
+    """A header value written out as it is, on one line. Python's email
+    package turns any word too long to fold (as an unsubscribe URL with its
+    token is) into RFC 2047 encoded words, which List-Unsubscribe readers
+    don't decode; RFC 5322 allows lines up to 998 characters."""
+
+    def __new__(cls, name: str, value: str):
+        if "\r" in value or "\n" in value or len(name) + len(value) > 990:
+            raise ValueError("A header value must be one line of at most 990.")
+        header = super().__new__(cls, value)
+        header.name = name  # the email package stores such values as they are
+        return header
+
+    def __getnewargs__(self):  # copies and pickles of messages
+        return (self.name, str(self))
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
 def build_message(notification: Notification) -> EmailMultiAlternatives:
     """The email for a claimed notification: text and HTML from
     templates/emails/, and one-click unsubscribe headers (RFC 8058)."""
@@ -588,8 +608,11 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         body=render_to_string(f"{template}.txt", context),
         to=[recipient.email],
         headers={
-            "List-Unsubscribe": "<{}>".format(
-                absolute(reverse("comments:unsubscribe-one-click", args=[token]))
+            "List-Unsubscribe": OneLineHeader(
+                "List-Unsubscribe",
+                "<{}>".format(
+                    absolute(reverse("comments:unsubscribe-one-click", args=[token]))
+                ),
             ),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",

@@ -2,6 +2,7 @@
 link in its body, its List-Unsubscribe headers, and that its unsubscribe
 link works, once, and only for the member it was sent to."""
 
+import email.policy
 import io
 import re
 from datetime import timedelta
@@ -59,6 +60,10 @@ def one_click_path(message) -> str:
     assert message.extra_headers["List-Unsubscribe-Post"] == (
         "List-Unsubscribe=One-Click"
     )
+    # On the wire the address stays a plain URL, not RFC 2047 encoded words.
+    sent = message.message(policy=email.policy.SMTP).as_bytes().decode()
+    assert f"\r\nList-Unsubscribe: {header}\r\n" in sent
+    assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in sent
     return found.group(1)
 
 
