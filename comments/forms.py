@@ -471,8 +471,6 @@ class NotificationSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, is_author=False, is_moderator=False, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("article_comments_delivery", "follows_delivery"):
-            self.fields[name].choices = self.fields[name].choices[1:]  # no "---"
         sections = [
             Fieldset("About my comments", "decisions", "replies"),
             Fieldset(

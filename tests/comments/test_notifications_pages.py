@@ -44,7 +44,10 @@ def test_settings_page_shows_a_member_only_their_own_switches(client, member):
     html = response.content.decode()
     assert 'name="decisions"' in html
     assert 'name="replies"' in html
-    assert 'name="follows_delivery"' in html
+    # Both ways of delivery are offered, the default one chosen.
+    assert 'name="follows_delivery" value="immediate"' in html
+    assert 'name="follows_delivery" value="daily"' in html
+    assert html.count("checked") == 5  # every switch on, and "at once"
     assert 'name="follow_on_post"' in html
     assert 'name="article_comments"' not in html
     assert 'name="moderation_reminders"' not in html
@@ -103,11 +106,14 @@ def test_member_cannot_switch_on_moderator_reminders_by_posting_them(client, mem
     notifications.notification_settings_update(
         member=member, values={"moderation_reminders": False}
     )
-    client.post(
+    response = client.post(
         SETTINGS_URL,
         {"moderation_reminders": "on", "follows_delivery": Delivery.IMMEDIATE},
     )
-    assert not NotificationSettings.objects.get(member=member).moderation_reminders
+    assert response.status_code == 302
+    prefs = NotificationSettings.objects.get(member=member)
+    assert not prefs.moderation_reminders
+    assert prefs.follows_delivery == Delivery.IMMEDIATE
 
 
 @pytest.mark.parametrize("size", [2, 40])
