@@ -263,3 +263,21 @@ def test_notification_data_lists_follows_and_settings(member, article):
     [follow] = data["follows"]
     assert follow["article"] == "LDN in MS"
     assert follow["url"] == "http://127.0.0.1:8000/articles/ldn-in-ms/"
+
+
+def test_admin_lists_notifications_read_only(
+    client, user_factory, sent_reply_notification
+):
+    admin_user = user_factory(staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.get("/admin/comments/notification/")
+    assert response.status_code == 200
+    assert "Sent" in response.content.decode()
+    assert client.get("/admin/comments/notification/add/").status_code == 403
+
+
+@pytest.fixture
+def sent_reply_notification(article, member, author, comment_factory, committed):
+    parent = comment_factory(article=article, author=member)
+    with committed():
+        comment_factory(article=article, author=author, parent=parent)
