@@ -4,7 +4,7 @@ unsubscribe links in every notification email."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,10 +63,10 @@ def _back(request, article: Article) -> str:
 def follow(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not has_verified_email(request.user):
-        messages.error(
-            request, "Please verify your email address before following discussions."
+        # We only write to addresses that are known to be theirs.
+        raise PermissionDenied(
+            "Please verify your email address before following discussions."
         )
-        return redirect(_back(request, article))
     notifications.follow_article(member=request.user, article=article)
     messages.success(
         request,
