@@ -289,11 +289,20 @@ def events_committed(event_ids: list[int]) -> None:
     request only enqueues it."""
     if _muted.get() or not event_ids:
         return
-    try:
-        plan_notifications.enqueue(event_ids=[int(pk) for pk in event_ids])
-    except Exception:
-        # The decision has committed; it stands whatever happens to its email.
-        logger.exception("Could not enqueue notifications for events %s", event_ids)
+    ids = [int(pk) for pk in event_ids]
+    # A bulk decision can cover thousands of comments: plan them in chunks,
+    # so that no one task is huge and workers can share them.
+    for start in range(0, len(ids), PLAN_CHUNK):
+        chunk = ids[start : start + PLAN_CHUNK]
+        try:
+            plan_notifications.enqueue(event_ids=chunk)
+        except Exception:
+            # The decision has committed; it stands whatever becomes of its
+            # emails.
+            logger.exception("Could not enqueue notifications for events %s", chunk)
+
+
+PLAN_CHUNK = 200
 
 
 @task

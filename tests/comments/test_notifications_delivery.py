@@ -335,3 +335,13 @@ def test_deploy_check_warns_until_emails_have_a_worker_and_an_https_address(
     settings.SITE_URL = "https://forum.example.org"
     ids = {m.id for m in run_checks(include_deployment_checks=True)}
     assert not {"ldnforum.W002", "ldnforum.W003"} & ids
+
+
+def test_a_large_bulk_decision_is_planned_in_chunks(settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    notifications.events_committed(list(range(1, 451)))
+    queued = task_backends["default"].results
+    assert [len(r.kwargs["event_ids"]) for r in queued] == [200, 200, 50]
+    assert queued[2].kwargs["event_ids"][-1] == 450
