@@ -150,3 +150,26 @@ class CommentRevisionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Email notifications: read-only, to see what went out and what failed.
+
+from comments.models import Notification  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind", "created_at")
+    search_fields = ("recipient__display_name", "key", "last_error")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -28,8 +28,21 @@ def check_task_worker(app_configs, **kwargs):
             Warning(
                 "Emails are sent by the immediate tasks backend: after the "
                 "commit, but still inside the request that caused them.",
-                hint="Point DJANGO_TASKS_BACKEND at a backend with a worker.",
+                hint="Set DJANGO_TASKS_BACKEND=database and run manage.py db_worker.",
                 id="ldnforum.W002",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def check_site_url(app_configs, **kwargs):
+    if not settings.SITE_URL.startswith("https://"):
+        return [
+            Warning(
+                f"Links in emails point at {settings.SITE_URL}.",
+                hint="Set DJANGO_SITE_URL to the site's https:// address.",
+                id="ldnforum.W003",
             )
         ]
     return []

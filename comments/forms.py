@@ -455,3 +455,57 @@ class AuditLogFilterForm(forms.Form):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
+
+
+# --- notification settings (views/notifications.py) ---
+
+from crispy_forms.layout import Fieldset  # noqa: E402
+
+from comments.models import NotificationSettings  # noqa: E402
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    """A member's email choices. Rendered inside the template's own <form>,
+    which has the CSRF token."""
+
+    class Meta:
+        model = NotificationSettings
+        fields = [
+            "decisions",
+            "replies",
+            "article_comments",
+            "article_comments_delivery",
+            "follows",
+            "follows_delivery",
+            "follow_on_post",
+            "moderation_reminders",
+        ]
+        widgets = {
+            "article_comments_delivery": forms.RadioSelect,
+            "follows_delivery": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, is_author=False, is_moderator=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        sections = [
+            Fieldset("About my comments", "decisions", "replies"),
+            Fieldset(
+                "Discussions I follow", "follows", "follows_delivery", "follow_on_post"
+            ),
+        ]
+        if is_author:
+            sections.append(
+                Fieldset("My articles", "article_comments", "article_comments_delivery")
+            )
+        else:
+            del self.fields["article_comments"]
+            del self.fields["article_comments_delivery"]
+        if is_moderator:
+            sections.append(Fieldset("Moderation", "moderation_reminders"))
+        else:
+            del self.fields["moderation_reminders"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*sections)
+        self.helper.add_input(Submit("submit", "Save settings"))

@@ -481,3 +481,203 @@ class WatchedDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+# Email notifications (comments/notifications.py) -------------------------
+
+
+class NotificationKind(models.TextChoices):
+    APPROVED = "approved", "Your comment was published"
+    REJECTED = "rejected", "Your comment was not published"
+    REPLY = "reply", "A reply to your comment"
+    ARTICLE_COMMENT = "article_comment", "A new comment on your article"
+    FOLLOWED_COMMENT = "followed_comment", "A new comment in a discussion you follow"
+    ARTICLE_DIGEST = "article_digest", "Daily digest: comments on your articles"
+    FOLLOW_DIGEST = "follow_digest", "Daily digest: discussions you follow"
+    STALE_QUEUE = "stale_queue", "Comments waiting too long for moderation"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Straight away, one email per comment"
+    DAILY = "daily", "In one daily digest"
+
+
+class NotificationSettings(models.Model):
+    """What a member wants to hear about by email. No row means the
+    defaults: everything on, straight away."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_settings",
+    )
+    decisions = models.BooleanField(
+        "When a moderator publishes or declines my comment", default=True
+    )
+    replies = models.BooleanField("When someone replies to my comment", default=True)
+    article_comments = models.BooleanField(
+        "New comments on articles I wrote", default=True
+    )
+    article_comments_delivery = models.CharField(
+        "How to send new comments on my articles",
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+    )
+    follows = models.BooleanField("New comments in discussions I follow", default=True)
+    follows_delivery = models.CharField(
+        "How to send new comments in discussions I follow",
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+    )
+    follow_on_post = models.BooleanField(
+        "Follow a discussion when I comment in it", default=True
+    )
+    moderation_reminders = models.BooleanField(
+        "Remind me of comments waiting too long for moderation", default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article_comments_delivery__in=Delivery.values)
+                & Q(follows_delivery__in=Delivery.values),
+                name="notificationsettings_delivery_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.member}"
+
+
+class Follow(models.Model):
+    """A member following an article's discussion."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "article"], name="follow_once_per_article"
+            ),
+        ]
+        indexes = [
+            # Who follows the article of a newly published comment.
+            models.Index(fields=["article"], name="follow_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows {self.article_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comments"
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed after every attempt"
+    SKIPPED = "skipped", "Not sent: no longer wanted"
+
+
+class Notification(models.Model):
+    """One email to one member. The row is claimed (inserted) before the
+    email is sent, and the unique (recipient, key) means the same news
+    never reaches the same member twice, however often it is announced or
+    a task is retried. key names what the email is about: "approved:<comment>",
+    "rejected:<comment>", "published:<comment>" (a reply, a comment on your
+    article, or one in a thread you follow: one email whichever applies), or
+    "<digest kind>:<first item>"."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    key = models.CharField(max_length=100)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.QUEUED,
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], name="notification_once_per_recipient"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values),
+                name="notification_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NotificationStatus.values),
+                name="notification_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} ({self.status})"
+
+
+class DigestItem(models.Model):
+    """A comment for a member's next digest, or for a moderator's reminder
+    about the queue. notification is empty until the digest is made; the
+    unique constraint keeps a comment out of a second digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "comment"], name="digestitem_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values),
+                name="digestitem_kind_valid",
+            ),
+        ]
+        indexes = [
+            # What send_digests picks up.
+            models.Index(
+                fields=["recipient", "kind"],
+                condition=Q(notification__isnull=True),
+                name="digestitem_waiting_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} for {self.recipient} ({self.kind})"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
-from comments import moderation
+from comments import moderation, notifications
 from comments.models import (
     Comment,
     CommentRevision,
@@ -133,7 +133,9 @@ def comment_create(
         review_html=_review_html(body, decision),
     )
     comment.full_clean(exclude=["status"])
-    return moderation.submit(comment, decision=decision)
+    comment = moderation.submit(comment, decision=decision)
+    notifications.follow_on_post(comment=comment)
+    return comment
 
 
 def edit_deadline(comment: Comment):

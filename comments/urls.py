@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments.views import audit, members, posting, workbench
+from comments.views import audit, members, notifications, posting, workbench
 
 app_name = "comments"
 
@@ -15,6 +15,24 @@ urlpatterns = [
     path("comments/<int:pk>/report/", members.comment_report, name="report"),
     path("my/comments/", members.my_comments, name="my-comments"),
     path("guidelines/", members.guidelines, name="guidelines"),
+    # Email notifications
+    path(
+        "my/notifications/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
+    path("articles/<slug:slug>/follow/", notifications.follow, name="follow"),
+    path("articles/<slug:slug>/unfollow/", notifications.unfollow, name="unfollow"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.unsubscribe,
+        name="unsubscribe",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/one-click/",
+        notifications.unsubscribe_one_click,
+        name="unsubscribe-one-click",
+    ),
     # The moderators' workbench
     path("moderation/", workbench.moderation_queue, name="moderation-queue"),
     path(

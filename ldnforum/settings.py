@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The database tasks backend's tables; used when DJANGO_TASKS_BACKEND is
+    # "database" (production), harmless otherwise.
+    "django_tasks_db",
     "accounts",
     "articles",
     "comments",
@@ -227,14 +230,18 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Slow work (email) is enqueued after the transaction commits. The immediate
-# backend runs it right after the commit, outside the request's transaction.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+# backend (the default, and `make run`'s) runs it right after the commit,
+# outside the request's transaction; "database" stores tasks in the database
+# for the django-tasks-db worker (`manage.py db_worker`), as production does.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+_task_backend = os.environ.get("DJANGO_TASKS_BACKEND", "immediate")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+
+# Links in emails are absolute: the address the site is reached at.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Strict Content-Security-Policy: every script, style and font is ours.
 SECURE_CSP = {
@@ -293,6 +300,13 @@ RULES_BURST_MINUTES = int(os.environ.get("LDNFORUM_RULES_BURST_MINUTES", "10"))
 REPORTS_TO_HIDE = int(os.environ.get("LDNFORUM_REPORTS_TO_HIDE", "3"))
 # Members may edit their comment for this long after posting.
 COMMENTS_EDIT_MINUTES = int(os.environ.get("LDNFORUM_COMMENTS_EDIT_MINUTES", "15"))
+# Email notifications: moderators hear of comments waiting longer than this
+# (manage.py notify_stale_queue); a failing send is tried this many times,
+# waiting NOTIFY_RETRY_SECONDS, then twice as long each time, when the tasks
+# backend can defer work.
+NOTIFY_STALE_QUEUE_HOURS = float(os.environ.get("LDNFORUM_STALE_QUEUE_HOURS", "12"))
+NOTIFY_MAX_ATTEMPTS = 5
+NOTIFY_RETRY_SECONDS = 60
 
 LOGGING = {
     "version": 1,

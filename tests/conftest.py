@@ -236,3 +236,17 @@ def totp_factory(db):
         return secret
 
     return make
+
+
+# Email notifications ------------------------------------------------------
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what the block enqueued on commit, as a real
+    commit would (emails, and the tasks they start)."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run

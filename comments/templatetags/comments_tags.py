@@ -4,9 +4,8 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from comments import selectors
+from comments import notifications, selectors
 from comments.forms import CommentForm
-from comments.permissions import has_verified_email
 
 register = template.Library()
 
@@ -21,7 +20,9 @@ def comment_thread_for(context, article):
     thread = selectors.comment_thread(article=article, user=user)
     reply_to = request.GET.get("reply", "")
     reply_to = int(reply_to) if reply_to.isdigit() else None
-    verified = user.is_authenticated and has_verified_email(user)
+    verified, following = notifications.verified_and_following(
+        member=user, article=article
+    )
     can_post = article.accepts_comments and verified
     # Whether a comment may still be edited is decided per comment in the
     # template from this moment, so the thread costs no query per comment.
@@ -35,6 +36,7 @@ def comment_thread_for(context, article):
         "reply_to": reply_to,
         "can_post": can_post,
         "can_report": verified,
+        "following": following,
         "edit_open_since": edit_open_since,
         "form": CommentForm(),
         "reply_form": CommentForm(

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Reference
-from comments import demo_content, moderation, services
+from comments import demo_content, moderation, notifications, services
 from comments.models import (
     Comment,
     CommentStatus,
@@ -58,7 +58,8 @@ class Command(BaseCommand):
                 "seed_demo only runs with DJANGO_DEBUG on: it creates accounts "
                 "with a published password."
             )
-        with transaction.atomic():
+        # The demo's comments are history, not news: nobody is emailed.
+        with notifications.muted(), transaction.atomic():
             self._watch_lists()
             users = {m["key"]: self._member(m) for m in demo_content.MEMBERS}
             for spec in demo_content.ARTICLES:
