@@ -323,7 +323,8 @@ def plan_notifications(event_ids: list[int]) -> int:
     published = []
     for event in events:
         comment = event.comment
-        if not comment.article.is_published:
+        if not comment.article.is_published or event.from_status == event.to_status:
+            # A moderator keeping a reported comment as it is tells nobody.
             continue
         if event.to_status == comment.status == CommentStatus.APPROVED:
             if event.actor_id and event.actor_id != comment.author_id:

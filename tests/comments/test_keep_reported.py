@@ -99,3 +99,12 @@ def test_keeping_twice_closes_nothing_more_and_records_one_decision(
         ).values_list("note", flat=True)
     )
     assert notes == ["Closed 1 report."]
+
+
+def test_keeping_a_reported_comment_emails_nobody(
+    client, moderator, reported, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(keep_url(reported))
+    assert mailoutbox == []

@@ -21,6 +21,9 @@ from comments.models import (
     FlagReason,
     MemberNote,
     ModerationEvent,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
     RejectionReason,
     WatchWord,
 )
@@ -851,12 +854,13 @@ def test_bulk_limits_the_number_of_ids(mod_client, pending):
     reason="row locks need PostgreSQL; .ci/run and make test always use it",
 )
 def test_two_moderators_bulk_deciding_overlapping_sets_give_one_decision_each(
-    article, user_factory, comment_factory
+    article, user_factory, comment_factory, mailoutbox
 ):
     comments = [
         comment_factory(article=article, author=user_factory(), status=S.PENDING)
         for _ in range(12)
     ]
+    mailoutbox.clear()
     ids = [c.pk for c in comments]
     clients = []
     for _ in range(2):
@@ -900,6 +904,17 @@ def test_two_moderators_bulk_deciding_overlapping_sets_give_one_decision_each(
     assert statuses[8:] == [S.APPROVED] * 4
     article.refresh_from_db()
     assert article.approved_comment_count == statuses.count(S.APPROVED)
+    # One notification per decision: each approved comment's author is told
+    # once, spam tells nobody, and each email went out once (the others
+    # are the article's author and the thread's followers hearing of the
+    # new comments, each once too).
+    for comment in comments:
+        told = Notification.objects.filter(
+            recipient=comment.author, comment=comment, kind=NotificationKind.APPROVED
+        )
+        assert told.count() == (comment.status == S.APPROVED), comment.pk
+    sent = Notification.objects.filter(status=NotificationStatus.SENT)
+    assert len(mailoutbox) == sent.count()
 
 
 # Keyboard and the page's safety --------------------------------------------
