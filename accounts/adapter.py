@@ -5,6 +5,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.db import transaction
 
+from accounts.services import save_new_or_taken
 from accounts.tasks import send_email
 
 
@@ -13,7 +14,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # The display name must be in place before the first save: it is
         # required and unique.
         user.display_name = form.cleaned_data["display_name"]
-        return super().save_user(request, user, form, commit=commit)
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        # The form checked the name is free; another sign-up may have taken
+        # it since. The database's constraint then refuses it, and the
+        # sign-up view shows that as a form error (accounts.views.SignupView).
+        parent = super()
+        saved = []
+        save_new_or_taken(
+            user, lambda: saved.append(parent.save_user(request, user, form))
+        )
+        return saved[0]
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Render now, while the request and its context exist; send once the

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments.views import audit, members, posting, workbench
+from comments.views import audit, members, posting, profiles, workbench
 
 app_name = "comments"
 
@@ -58,4 +58,9 @@ urlpatterns = [
     ),
     path("moderation/log/", audit.audit_log, name="audit-log"),
     path("moderation/log.csv", audit.audit_log_csv, name="audit-log-csv"),
+]
+
+# The member's public page (views/profiles.py).
+urlpatterns += [
+    path("members/<int:pk>/", profiles.member_profile, name="member-profile"),
 ]
