@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments.views import audit, members, posting, profiles, workbench
+from comments.views import audit, members, posting, privacy, profiles, workbench
 
 app_name = "comments"
 
@@ -60,7 +60,15 @@ urlpatterns = [
     path("moderation/log.csv", audit.audit_log_csv, name="audit-log-csv"),
 ]
 
-# The member's public page (views/profiles.py).
+# The member's public page and their own data
+# (views/profiles.py, views/privacy.py).
 urlpatterns += [
     path("members/<int:pk>/", profiles.member_profile, name="member-profile"),
+    path("my/data/", privacy.data_export, name="data-export"),
+    path(
+        "my/data/download/",
+        privacy.data_export_download,
+        name="data-export-download",
+    ),
+    path("my/delete/", privacy.account_delete, name="account-delete"),
 ]

@@ -33,7 +33,7 @@ def test_account_menu_sends_anonymous_visitors_to_log_in(client):
 
 
 @pytest.mark.parametrize("role", ["member", "moderator"])
-def test_account_menu_links_profile_and_email_settings(client, request, role):
+def test_account_menu_links_profile_export_and_deletion(client, request, role):
     user = request.getfixturevalue(role)
     client.force_login(user)
     response = client.get(SETTINGS)
@@ -41,6 +41,8 @@ def test_account_menu_links_profile_and_email_settings(client, request, role):
     html = response.content.decode()
     for url in [
         PROFILE,
+        reverse("comments:data-export"),
+        reverse("comments:account-delete"),
         reverse("comments:member-profile", args=[user.pk]),
         reverse("account_email"),
     ]:
