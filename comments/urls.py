@@ -60,7 +60,7 @@ urlpatterns = [
     path("moderation/log.csv", audit.audit_log_csv, name="audit-log-csv"),
 ]
 
-# The member's public page and their own data
+# The member's public page, their own data, and the privacy notice
 # (views/profiles.py, views/privacy.py).
 urlpatterns += [
     path("members/<int:pk>/", profiles.member_profile, name="member-profile"),
@@ -71,4 +71,5 @@ urlpatterns += [
         name="data-export-download",
     ),
     path("my/delete/", privacy.account_delete, name="account-delete"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
 ]

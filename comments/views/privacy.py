@@ -1,8 +1,10 @@
-"""The member's own data: a copy of all of it, and deleting the account."""
+"""The member's own data: a copy of all of it, and deleting the account.
+Also the privacy notice, which says what we keep."""
 
 import json
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -83,3 +85,12 @@ def account_delete(request):
         done = "Your account is deleted."
     messages.success(request, f"{done} Thank you for having been part of the forum.")
     return redirect("articles:list")
+
+
+@require_GET
+def privacy_notice(request):
+    return render(
+        request,
+        "pages/privacy.html",
+        {"edit_minutes": settings.COMMENTS_EDIT_MINUTES},
+    )
