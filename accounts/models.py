@@ -2,7 +2,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-from accounts.validators import validate_display_name
+from accounts.validators import validate_display_name, validate_no_email_address
+
+BIO_MAX_LENGTH = 500
+DISPLAY_NAME_TAKEN = "That display name is taken."
 
 
 class UserManager(BaseUserManager):
@@ -40,6 +43,14 @@ class User(AbstractUser):
         validators=[validate_display_name],
         help_text="Shown next to your comments instead of your email address.",
     )
+    # Plain text the member chooses to show on their public profile; shown
+    # escaped, never as HTML.
+    bio = models.TextField(
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
+        validators=[validate_no_email_address],
+        help_text="Optional. A few words about you, shown on your public profile.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -50,7 +61,9 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                Lower("display_name"), name="user_display_name_unique_ci"
+                Lower("display_name"),
+                name="user_display_name_unique_ci",
+                violation_error_message=DISPLAY_NAME_TAKEN,
             ),
             models.CheckConstraint(
                 condition=~models.Q(display_name=""), name="user_display_name_set"

@@ -509,3 +509,54 @@ class NotificationSettingsForm(forms.ModelForm):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*sections)
         self.helper.add_input(Submit("submit", "Save settings"))
+
+
+# --- the member's own data (views/privacy.py) ---
+
+
+class AccountDeleteForm(forms.Form):
+    KEEP, DELETE = "keep", "delete"
+
+    comments = forms.ChoiceField(
+        label="Your comments",
+        choices=[
+            (
+                KEEP,
+                "Keep my published comments on the site, shown as written by "
+                "“Former member”",
+            ),
+            (
+                DELETE,
+                "Delete my comments too (where others replied, a note “deleted by "
+                "its author” keeps the conversation readable)",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what happens to your comments."},
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm that it is you.",
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.helper = FormHelper()
+        delete = Submit("delete", "Delete my account")
+        delete.field_classes = "btn btn-danger"
+        self.helper.add_input(delete)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.member.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Nothing was deleted.", code="password"
+            )
+        return password
+
+    @property
+    def keep_comments(self) -> bool:
+        return self.cleaned_data["comments"] == self.KEEP

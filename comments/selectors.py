@@ -434,3 +434,15 @@ def member_comments(*, member) -> QuerySet[Comment]:
         .select_related("article", "moderated_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def member_public_comments(*, member) -> QuerySet[Comment]:
+    """What anyone may read of a member: their approved comments on
+    published articles, newest first, with the article for the link."""
+    return (
+        Comment.objects.approved()
+        .filter(author=member, article__in=Article.objects.published())
+        .select_related("article")
+        .defer("article__body", "article__lede")
+        .order_by("-created_at", "-pk")
+    )

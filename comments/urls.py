@@ -1,6 +1,14 @@
 from django.urls import path
 
-from comments.views import audit, members, notifications, posting, workbench
+from comments.views import (
+    audit,
+    members,
+    notifications,
+    posting,
+    privacy,
+    profiles,
+    workbench,
+)
 
 app_name = "comments"
 
@@ -76,4 +84,18 @@ urlpatterns = [
     ),
     path("moderation/log/", audit.audit_log, name="audit-log"),
     path("moderation/log.csv", audit.audit_log_csv, name="audit-log-csv"),
+]
+
+# The member's public page, their own data, and the privacy notice
+# (views/profiles.py, views/privacy.py).
+urlpatterns += [
+    path("members/<int:pk>/", profiles.member_profile, name="member-profile"),
+    path("my/data/", privacy.data_export, name="data-export"),
+    path(
+        "my/data/download/",
+        privacy.data_export_download,
+        name="data-export-download",
+    ),
+    path("my/delete/", privacy.account_delete, name="account-delete"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
 ]

@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
+
 admin.site.site_header = "LDN Forum administration"
 admin.site.site_title = "LDN Forum admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # allauth's sign-up with our handling of a display name taken meanwhile;
+    # before allauth's URLs so that it answers this path.
+    path("accounts/signup/", accounts_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

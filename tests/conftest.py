@@ -250,3 +250,58 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture
+def member_history(article, member, other_member, moderator, comment_factory):
+    """Pat with a bit of everything we hold about a member: comments in
+    several statuses, a reply under theirs and one of theirs under Ann's, an
+    edit, a report on Ann's comment, a standing and a moderator's note."""
+    from comments import audit
+
+    anns = comment_factory(article=article, author=other_member, body="Ann's story.")
+    commented = comment_factory(article=article, author=member, body="Pat on LDN.")
+    reply_to_pat = comment_factory(
+        article=article, author=other_member, parent=commented, body="Ann replies."
+    )
+    edited = comment_factory(article=article, author=member, body="Pat's typo here.")
+    edited = services.comment_edit(
+        comment=edited, editor=member, body="Pat's typo fixed."
+    )
+    reply_by_pat = comment_factory(
+        article=article, author=member, parent=anns, body="Pat answers Ann."
+    )
+    waiting = comment_factory(
+        article=article, author=member, body="Pat waits.", status="pending"
+    )
+    rejected = comment_factory(
+        article=article, author=member, body="Pat off topic.", status="rejected"
+    )
+    report = services.comment_report(
+        comment=anns, reporter=member, reason="other", note="Pat reports this."
+    )
+    moderation.set_standing(
+        member, level="untrusted", by=moderator, reason="Links to shops."
+    )
+    note = audit.note_add(member=member, author=moderator, text="Pat: keep an eye.")
+    return {
+        "anns": anns,
+        "commented": commented,
+        "reply_to_pat": reply_to_pat,
+        "edited": edited,
+        "reply_by_pat": reply_by_pat,
+        "waiting": waiting,
+        "rejected": rejected,
+        "mine": [commented, edited, reply_by_pat, waiting, rejected],
+        "report": report,
+        "note": note,
+    }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: allauth keeps its rate limits
+    there, and a suite's worth of sign-ups from one address would hit them."""
+    from django.core.cache import cache
+
+    cache.clear()

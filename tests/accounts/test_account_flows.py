@@ -59,7 +59,7 @@ def test_signup_verification_link_confirms_the_address_and_signs_the_member_in(
     assert EmailAddress.objects.get(user=user).verified
     assert signed_in_user(client) == str(user.pk)
     # and the display name is what the member is known by
-    assert "Signed in as Ruth in Leeds" in client.get("/").content.decode()
+    assert "(Ruth in Leeds)" in client.get("/").content.decode()
 
 
 def test_a_wrong_verification_link_says_so_and_verifies_nothing(client, unverified):

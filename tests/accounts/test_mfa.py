@@ -480,11 +480,14 @@ def test_code_step_at_login_uses_our_layout_and_crispy(
     assert _inline_scripts(html) == []
 
 
-def test_navigation_links_two_factor_settings_for_signed_in_users_only(client, member):
+def test_account_page_links_two_factor_settings_for_signed_in_users_only(
+    client, member
+):
     link = f'href="{reverse("mfa_index")}">Two-factor authentication</a>'
-    assert link not in client.get("/").content.decode()
+    account = reverse("accounts:settings")
+    assert client.get(account).status_code == 302  # to log in
     client.force_login(member)
-    assert link in client.get("/").content.decode()
+    assert link in client.get(account).content.decode()
 
 
 @pytest.mark.parametrize("size", [3, 60])
