@@ -2,6 +2,7 @@
 made from our templates, carrying the same link. (A password reset for an
 address with no account sends nothing: ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS.)"""
 
+import logging
 import re
 
 import pytest
@@ -68,3 +69,55 @@ def test_account_email_has_text_and_html_parts_with_the_same_link(
     assert html.lstrip().startswith("<!DOCTYPE html>")
     assert "Hello from LDN Forum!" in text
     assert "Hello from LDN Forum!" in html
+
+
+@pytest.fixture
+def flaky_mail(monkeypatch):
+    """The mail server refuses the next `failures` messages."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    state = {"failures": 0, "tries": 0}
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        state["tries"] += 1
+        if state["failures"]:
+            state["failures"] -= 1
+            raise ConnectionRefusedError("SMTP server unavailable")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return state
+
+
+def test_failing_account_email_is_retried_logged_and_sent_once(
+    client, member, mailoutbox, flaky_mail, caplog, django_capture_on_commit_callbacks
+):
+    flaky_mail["failures"] = 2
+    with caplog.at_level(logging.WARNING, logger="accounts.tasks"):
+        sent(
+            client,
+            django_capture_on_commit_callbacks,
+            "account_reset_password",
+            {"email": member.email},
+        )
+    [message] = mailoutbox
+    assert message.to == [member.email]
+    assert flaky_mail["tries"] == 3
+    assert "failed, attempt 1 of 5: ConnectionRefusedError" in caplog.text
+
+
+def test_account_email_gives_up_after_the_last_attempt(
+    client, member, mailoutbox, flaky_mail, caplog, django_capture_on_commit_callbacks
+):
+    flaky_mail["failures"] = 1000
+    with caplog.at_level(logging.WARNING, logger="accounts.tasks"):
+        sent(
+            client,
+            django_capture_on_commit_callbacks,
+            "account_reset_password",
+            {"email": member.email},
+        )
+    assert mailoutbox == []
+    assert flaky_mail["tries"] == 5
+    assert "Gave up on" in caplog.text
