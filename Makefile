@@ -95,8 +95,8 @@ browser: npm
 test: install npm java browser
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest
 
-test-fast: install npm java
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest -m "not browser and not slow"
+test-fast: install java
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check .
