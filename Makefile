@@ -19,7 +19,7 @@ PYTHON_CANDIDATES := python3.13 python3.12 \
 	python3
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'import sys; print(1 if sys.version_info >= (3, 12) else "")' 2>/dev/null | grep -q 1 && echo $(c))))
 
-.PHONY: help run test test-fast lint fmt migrations-check install browser clean bench
+.PHONY: help run test test-fast lint fmt migrations-check install browser clean bench npm java
 
 help:
 	@echo "make run               set up .venv, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
@@ -55,6 +55,28 @@ $(VENV)/.installed: requirements.txt requirements-build.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# Test-only JavaScript (axe-core for the accessibility audits), from the npm
+# registry at the exact versions package-lock.json names. Nothing in
+# node_modules/ is served.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		echo "Installing Debian's npm for the test tools"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q npm; \
+	fi
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm: node_modules/.installed
+
+# The HTML validation test runs the Nu Html Checker (vnu.jar) with Java.
+java:
+	@if ! command -v java >/dev/null; then \
+		echo "Installing Debian's Java runtime for the HTML validation test"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; \
+	fi
+
 run: install
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -63,17 +85,17 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests use Debian's Chromium; install it when it is missing.
-browser:
+browser: npm
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
 	fi
 
-test: install browser
+test: install npm java browser
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest
 
-test-fast: install
+test-fast: install java
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) -m pytest -m "not browser"
 
 lint: install
@@ -88,4 +110,4 @@ migrations-check: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -37,7 +37,10 @@ class CommentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token
-        self.helper.add_input(Submit("submit", submit_label))
+        # The comment and reply forms share a page: their ids differ by
+        # auto_id, the button's too (crispy would give both the same one).
+        submit_id = self.auto_id % "submit" if self.auto_id else None
+        self.helper.add_input(Submit("submit", submit_label, css_id=submit_id))
 
     def clean_body(self):
         return validate_body(self.cleaned_data["body"])

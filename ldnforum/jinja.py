@@ -30,7 +30,8 @@ def _day(value, format_string: str) -> str:
 
 
 def _iso(value) -> str:
-    return _local(value).isoformat() if value else ""
+    # HTML's datetime attribute allows at most milliseconds.
+    return _local(value).isoformat(timespec="seconds") if value else ""
 
 
 def environment(**options) -> Environment:
