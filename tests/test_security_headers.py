@@ -66,5 +66,5 @@ def test_https_requests_get_a_year_of_strict_transport_security(client, db):
     response = client.get("/", secure=True)
 
     assert response["Strict-Transport-Security"] == (
-        "max-age=31536000; includeSubDomains"
+        "max-age=31536000; includeSubDomains; preload"
     )
