@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import BIO_MAX_LENGTH, DISPLAY_NAME_TAKEN
 from accounts.selectors import display_name_taken
 from accounts.validators import validate_display_name, validate_no_email_address
+from ldnforum.honeypot import HoneypotField, HoneypotMixin
 
 
 def _display_name_field(**kwargs) -> forms.CharField:
@@ -13,8 +14,9 @@ def _display_name_field(**kwargs) -> forms.CharField:
     )
 
 
-class SignupForm(forms.Form):
-    """Extra signup field for allauth: the public pseudonym."""
+class SignupForm(HoneypotMixin, forms.Form):
+    """Extra signup fields for allauth: the public pseudonym, and a
+    honeypot for robots."""
 
     display_name = _display_name_field(
         help_text=(
@@ -22,6 +24,7 @@ class SignupForm(forms.Form):
             "your email address is never shown."
         ),
     )
+    website = HoneypotField()
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

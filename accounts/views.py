@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services
 from accounts.forms import ProfileForm
+from ldnforum.honeypot import is_honeypot_refusal
 
 
 class SignupView(allauth_views.SignupView):
@@ -23,6 +24,13 @@ class SignupView(allauth_views.SignupView):
         except services.DisplayNameTaken as exc:
             form.add_error("display_name", exc.message_dict["display_name"])
             return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if is_honeypot_refusal(form):
+            # Refused, not corrected: what other refused forms here answer.
+            response.status_code = 400
+        return response
 
 
 signup = SignupView.as_view()

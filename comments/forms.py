@@ -8,9 +8,10 @@ from articles.models import Article
 from comments import selectors
 from comments.models import FlagReason, RejectionReason
 from comments.services import validate_body
+from ldnforum.honeypot import HoneypotField, HoneypotMixin
 
 
-class CommentForm(forms.Form):
+class CommentForm(HoneypotMixin, forms.Form):
     body = forms.CharField(
         label="Your comment",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -30,6 +31,7 @@ class CommentForm(forms.Form):
             "min_value": "The comment you are replying to is not available.",
         },
     )
+    website = HoneypotField()
 
     def __init__(self, *args, submit_label="Post comment", **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,9 +255,11 @@ class BulkActionForm(forms.Form):
 
 
 class CommentEditForm(CommentForm):
-    """The author's correction: the same rules as a new comment, no parent."""
+    """The author's correction: the same rules as a new comment, no parent
+    (and no honeypot: robots don't get to their own comments' edit page)."""
 
     parent = None
+    website = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, submit_label="Save changes", **kwargs)

@@ -277,7 +277,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
+    # The preload token only makes the site eligible for browsers' built-in
+    # HSTS list; it takes effect when the domain's owner submits it there.
+    # DJANGO_SECURE_HSTS_PRELOAD=0 leaves it out.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
 # Forum rules.
 SITE_NAME = "LDN Forum"

@@ -208,11 +208,13 @@ def comment_report(request, pk):
     # stays a 404.
     if not can_see_comment(request.user, comment) and not _was_public(comment):
         raise Http404("No such comment.")
+    # Refused before the form is read, so that a POST learns the same as a
+    # GET: not allowed (403) or already done (409), whatever it sent.
+    refusal = _report_refusal(request.user, comment)
+    if refusal:
+        error, status = refusal
+        return _report_page(request, comment, error=error, status=status)
     if request.method == "GET":
-        refusal = _report_refusal(request.user, comment)
-        if refusal:
-            error, status = refusal
-            return _report_page(request, comment, error=error, status=status)
         return _report_page(request, comment, form=ReportForm())
 
     form = ReportForm(request.POST)
