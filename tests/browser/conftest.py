@@ -2,7 +2,9 @@
 No test tool downloads a browser: the Makefile installs the `chromium`
 package with apt."""
 
+import itertools
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -43,11 +45,16 @@ class Visitor:
     """One person in their own browser context, collecting what the page
     logs so tests can assert that no CSP violation or script error happened."""
 
-    def __init__(self, browser, base_url, name):
-        self.context = browser.new_context(base_url=base_url)
+    def __init__(self, browser, base_url, name, **context_options):
+        self.context = browser.new_context(base_url=base_url, **context_options)
+        # Fail in seconds, not Playwright's 30: every page here is local.
+        self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.name = name
         self.problems: list[str] = []
+        # Which visitor's page loaded last: the one the test ended on.
+        self.loaded_at = 0
+        self.page.on("load", lambda _: setattr(self, "loaded_at", next(_loads)))
         self.page.on(
             "console",
             lambda msg: (
@@ -70,15 +77,25 @@ class Visitor:
         self.page.screenshot(path=SCREENSHOTS / f"{label}.png", full_page=True)
 
 
+_loads = itertools.count(1)
+
+
 @pytest.fixture
-def visitor(browser, live_server, transactional_db):
+def visitor(request, browser, live_server, transactional_db):
+    """visitor(name, **options) opens a browser context of its own (options
+    as Playwright's new_context takes them: java_script_enabled, viewport).
+    When the test ends, the page it ended on is saved as
+    var/screenshots/<test name>.png, passed or failed, for people to look at."""
     visitors = []
 
-    def make(name):
-        v = Visitor(browser, live_server.url, name)
+    def make(name, **context_options):
+        v = Visitor(browser, live_server.url, name, **context_options)
         visitors.append(v)
         return v
 
     yield make
+    last = max(visitors, key=lambda v: v.loaded_at, default=None)
+    if last is not None and last.loaded_at:
+        last.screenshot(re.sub(r"[^\w.-]+", "-", request.node.name).strip("-"))
     for v in visitors:
         v.context.close()
