@@ -24,7 +24,8 @@ find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'impo
 help:
 	@echo "make run               set up .venv, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
 	@echo "make test              the whole test suite (PostgreSQL: $(TEST_DATABASE_URL))"
-	@echo "make test-fast         the suite without the browser tests"
+	@echo "make test-fast         the suite without the browser tests (tests/browser)"
+	@echo "make browser           install Debian's chromium with apt if it is missing"
 	@echo "make lint / make fmt   ruff check and format"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make bench             moderation workbench figures (100,000 pending) into var/bench.md"
@@ -84,7 +85,9 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Browser tests use Debian's Chromium; install it when it is missing.
+# Browser tests use Debian's Chromium; install it when it is missing. No test
+# tool downloads a browser (Playwright's pip package brings none). The
+# accessibility audits also need axe-core from npm.
 browser: npm
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
