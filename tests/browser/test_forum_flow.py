@@ -94,6 +94,7 @@ def test_moderator_signs_in_with_totp_and_approves_from_the_keyboard_for_readers
     moderation_link = mod.page.get_by_role("link", name=re.compile("^Moderation"))
     expect(moderation_link).to_contain_text("1")
     moderation_link.click()
+    mod.page.wait_for_load_state()  # the workbench's keys are a deferred script
 
     # Only the keyboard from here: j to the first comment, a to approve it.
     item = mod.page.locator(f"#queue-{waiting.pk}")

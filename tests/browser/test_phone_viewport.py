@@ -147,7 +147,8 @@ def check_open_menu(person, role) -> list[str]:
     """The navigation's links sit behind the menu button at this size."""
     person.page.goto("/")
     person.page.get_by_role("button", name="Show navigation").click()
-    expect(person.page.locator("#nav-links")).to_be_visible()
+    # "show" once Bootstrap's collapse has finished opening it.
+    expect(person.page.locator("#nav-links")).to_have_class(re.compile(r"\bshow\b"))
     return check(person, f"{role}-menu")
 
 
