@@ -170,46 +170,36 @@ def test_moderation_pages_have_no_axe_violations_with_pending_and_reported_items
 
 
 def test_pages_are_dark_and_have_no_axe_violations_when_the_reader_prefers_dark(
-    browser, live_server, scene
+    visitor, scene
 ):
-    context = browser.new_context(base_url=live_server.url, color_scheme="dark")
+    page = visitor("reader", color_scheme="dark").page
     found = {}
-    try:
-        page = context.new_page()
-        for label, url in [
-            ("home", "/"),
-            ("article with a deep thread", scene.article.get_absolute_url()),
-            ("login", "/accounts/login/"),
-        ]:
-            page.goto(url)
-            theme = page.evaluate("() => document.documentElement.dataset.bsTheme")
-            assert theme == "dark", f"{label}: data-bs-theme is {theme!r}"
-            background = page.evaluate(
-                "() => getComputedStyle(document.body).backgroundColor"
-            )
-            channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
-            assert max(channels) < 64, f"{label} is not dark: {background}"
-            if violations := axe_violations(page):
-                found[f"{label}, dark"] = violations
-    finally:
-        context.close()
+    for label, url in [
+        ("home", "/"),
+        ("article with a deep thread", scene.article.get_absolute_url()),
+        ("login", "/accounts/login/"),
+    ]:
+        page.goto(url)
+        theme = page.evaluate("() => document.documentElement.dataset.bsTheme")
+        assert theme == "dark", f"{label}: data-bs-theme is {theme!r}"
+        background = page.evaluate(
+            "() => getComputedStyle(document.body).backgroundColor"
+        )
+        channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
+        assert max(channels) < 64, f"{label} is not dark: {background}"
+        if violations := axe_violations(page):
+            found[f"{label}, dark"] = violations
     assert not found, "axe found violations in dark mode:" + readable(found)
 
 
-def test_page_follows_the_reader_switching_between_light_and_dark(
-    browser, live_server, article
-):
-    context = browser.new_context(base_url=live_server.url, color_scheme="light")
-    try:
-        page = context.new_page()
-        page.goto(article.get_absolute_url())
-        body = "() => getComputedStyle(document.body).backgroundColor"
-        assert page.evaluate(body) == "rgb(255, 255, 255)"
-        page.emulate_media(color_scheme="dark")
-        expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
-        assert page.evaluate(body) == "rgb(33, 37, 41)"
-    finally:
-        context.close()
+def test_page_follows_the_reader_switching_between_light_and_dark(visitor, article):
+    page = visitor("reader", color_scheme="light").page
+    page.goto(article.get_absolute_url())
+    body = "() => getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(body) == "rgb(255, 255, 255)"
+    page.emulate_media(color_scheme="dark")
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    assert page.evaluate(body) == "rgb(33, 37, 41)"
 
 
 def test_thread_is_a_nested_list_of_articles_with_author_and_time_in_headers(
@@ -343,23 +333,19 @@ def test_keyboard_focus_shows_a_visible_ring_on_links_buttons_and_fields(
     ("preference", "still"), [("reduce", True), ("no-preference", False)]
 )
 def test_motion_is_off_only_when_the_reader_prefers_reduced_motion(
-    browser, live_server, article, preference, still
+    visitor, article, preference, still
 ):
-    context = browser.new_context(base_url=live_server.url, reduced_motion=preference)
-    try:
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        motion = page.evaluate(
-            """() => {
-                const field = document.querySelector('.form-control, .btn');
-                return {
-                    transition: getComputedStyle(field).transitionDuration,
-                    scroll: getComputedStyle(document.documentElement).scrollBehavior,
-                };
-            }"""
-        )
-    finally:
-        context.close()
+    page = visitor("reader", reduced_motion=preference).page
+    page.goto("/accounts/login/")
+    motion = page.evaluate(
+        """() => {
+            const field = document.querySelector('.form-control, .btn');
+            return {
+                transition: getComputedStyle(field).transitionDuration,
+                scroll: getComputedStyle(document.documentElement).scrollBehavior,
+            };
+        }"""
+    )
     durations = [float(d.rstrip("s")) for d in motion["transition"].split(",")]
     assert (max(durations) == 0) is still, motion
     assert (motion["scroll"] == "auto") is still, motion
