@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.urls import path
 
+from ldnforum.urls import handler500  # noqa: F401
 from ldnforum.urls import urlpatterns as site_urlpatterns
 
 
