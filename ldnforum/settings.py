@@ -304,6 +304,14 @@ RULES_MAX_LINKS = int(os.environ.get("LDNFORUM_RULES_MAX_LINKS", "2"))
 RULES_DUPLICATE_HOURS = 24
 RULES_BURST_COUNT = int(os.environ.get("LDNFORUM_RULES_BURST_COUNT", "5"))
 RULES_BURST_MINUTES = int(os.environ.get("LDNFORUM_RULES_BURST_MINUTES", "10"))
+# Outer limits against abuse, per member and per client address, counted in
+# the cache (ldnforum/ratelimits.py explains the notation). Above a limit the
+# request gets a 429 page and nothing is stored.
+RATE_LIMITS = {
+    "comment": os.environ.get("LDNFORUM_RATE_LIMIT_COMMENT", "10/10m/member,30/10m/ip"),
+    "report": os.environ.get("LDNFORUM_RATE_LIMIT_REPORT", "10/h/member,30/h/ip"),
+    "signup": os.environ.get("LDNFORUM_RATE_LIMIT_SIGNUP", "10/h/ip"),
+}
 # Reports from this many different members hide a comment pending review.
 REPORTS_TO_HIDE = int(os.environ.get("LDNFORUM_REPORTS_TO_HIDE", "3"))
 # Members may edit their comment for this long after posting.
