@@ -160,6 +160,11 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS_ENABLED = True  # documented for clarity; on by default
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# Behind our own proxies (production: a load balancer in front of gunicorn)
+# the client's address is in X-Forwarded-For, this many entries from the
+# end. allauth's rate limits and ours (ldnforum/ratelimits.py) key on it;
+# left at 0 behind a proxy, every visitor would share the proxy's limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Never email an address that has no account here (allauth would answer a
 # password reset for it): a deleted member's address gets nothing, ever.

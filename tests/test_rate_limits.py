@@ -160,3 +160,27 @@ def test_get_of_report_page_does_not_count_towards_the_limit(
     response = client.post(f"/comments/{comment.pk}/report/", {"reason": "spam"})
 
     assert response.status_code == 302
+
+
+def test_address_limit_tells_clients_apart_behind_a_trusted_proxy(
+    client, settings, db, generous_limits
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    generous_limits["signup"] = "1/h/ip"
+
+    def through_proxy(n, forwarded_for):
+        return client.post(
+            "/accounts/signup/",
+            {
+                "email": f"proxied{n}@example.com",
+                "display_name": f"Proxied {n}",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    assert through_proxy(1, ADDRESS).status_code == 302
+    assert through_proxy(2, OTHER_ADDRESS).status_code == 302
+    assert through_proxy(3, ADDRESS).status_code == 429
