@@ -11,12 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services
 from accounts.forms import ProfileForm
+from ldnforum import ratelimits
 from ldnforum.honeypot import is_honeypot_refusal
 
 
 class SignupView(allauth_views.SignupView):
     """allauth's sign-up, plus the one refusal its form can't see coming:
     a display name taken by a sign-up that committed a moment earlier."""
+
+    def post(self, request, *args, **kwargs):
+        # Per address, above allauth's own short-term sign-up limit.
+        refused = ratelimits.limit_or_429(request, "signup")
+        return refused or super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

@@ -57,7 +57,12 @@ def attach_point(parent: Comment) -> tuple[Comment | None, int]:
     is as deep as it may get (DESIGN invariant 5)."""
     cap = settings.COMMENTS_MAX_DEPTH
     target: Comment | None = parent
-    while target is not None and target.depth >= cap:
+    # Past the cap the reply goes up a level; and it never hangs under an
+    # ancestor that is no longer approved (removed, say, since), which
+    # would break invariant 5: it goes on up to the nearest approved one.
+    while target is not None and (
+        target.depth >= cap or target.status != CommentStatus.APPROVED
+    ):
         target = target.parent
     return target, (target.depth + 1 if target is not None else 1)
 

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early: static files need no database; everything after may.
+    "ldnforum.availability.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,6 +160,11 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS_ENABLED = True  # documented for clarity; on by default
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# Behind our own proxies (production: a load balancer in front of gunicorn)
+# the client's address is in X-Forwarded-For, this many entries from the
+# end. allauth's rate limits and ours (ldnforum/ratelimits.py) key on it;
+# left at 0 behind a proxy, every visitor would share the proxy's limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Never email an address that has no account here (allauth would answer a
 # password reset for it): a deleted member's address gets nothing, ever.
@@ -302,6 +309,14 @@ RULES_MAX_LINKS = int(os.environ.get("LDNFORUM_RULES_MAX_LINKS", "2"))
 RULES_DUPLICATE_HOURS = 24
 RULES_BURST_COUNT = int(os.environ.get("LDNFORUM_RULES_BURST_COUNT", "5"))
 RULES_BURST_MINUTES = int(os.environ.get("LDNFORUM_RULES_BURST_MINUTES", "10"))
+# Outer limits against abuse, per member and per client address, counted in
+# the cache (ldnforum/ratelimits.py explains the notation). Above a limit the
+# request gets a 429 page and nothing is stored.
+RATE_LIMITS = {
+    "comment": os.environ.get("LDNFORUM_RATE_LIMIT_COMMENT", "10/10m/member,30/10m/ip"),
+    "report": os.environ.get("LDNFORUM_RATE_LIMIT_REPORT", "10/h/member,30/h/ip"),
+    "signup": os.environ.get("LDNFORUM_RATE_LIMIT_SIGNUP", "10/h/ip"),
+}
 # Reports from this many different members hide a comment pending review.
 REPORTS_TO_HIDE = int(os.environ.get("LDNFORUM_REPORTS_TO_HIDE", "3"))
 # Members may edit their comment for this long after posting.

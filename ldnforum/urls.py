@@ -6,6 +6,9 @@ from accounts import views as accounts_views
 admin.site.site_header = "LDN Forum administration"
 admin.site.site_title = "LDN Forum admin"
 
+# A database outage is a 503, wherever it surfaces (ldnforum.availability).
+handler500 = "ldnforum.availability.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # allauth's sign-up with our handling of a display name taken meanwhile;

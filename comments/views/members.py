@@ -16,6 +16,7 @@ from comments.forms import CommentEditForm, ReportForm
 from comments.models import Comment, CommentStatus, Flag
 from comments.moderation import DELETABLE, TransitionNotAllowed
 from comments.permissions import can_see_comment, has_verified_email
+from ldnforum import ratelimits
 
 # How "My comments" names each status: the member's point of view.
 STATUS_WORDS = {
@@ -217,6 +218,9 @@ def comment_report(request, pk):
     if request.method == "GET":
         return _report_page(request, comment, form=ReportForm())
 
+    refused = ratelimits.limit_or_429(request, "report")
+    if refused:
+        return refused
     form = ReportForm(request.POST)
     if not form.is_valid():
         return _report_page(request, comment, form=form, status=400)

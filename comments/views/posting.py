@@ -14,6 +14,7 @@ from comments.permissions import (
     can_see_comment,
     check_can_comment,
 )
+from ldnforum import ratelimits
 
 
 def _thread_url(comment: Comment) -> str:
@@ -35,6 +36,9 @@ def comment_post(request, slug):
     if not request.user.is_authenticated:
         messages.info(request, "Please log in to join the discussion.")
         return redirect_to_login(article.get_absolute_url())
+    refused = ratelimits.limit_or_429(request, "comment")
+    if refused:
+        return refused
     form = CommentForm(request.POST)
     parent = None
     try:
