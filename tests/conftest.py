@@ -312,3 +312,23 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def flaky_mail(monkeypatch):
+    """The mail server refuses the next `failures` messages; `tries` counts
+    every attempt."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    state = {"failures": 0, "tries": 0}
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        state["tries"] += 1
+        if state["failures"]:
+            state["failures"] -= 1
+            raise ConnectionRefusedError("SMTP server unavailable")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return state

@@ -71,25 +71,6 @@ def test_account_email_has_text_and_html_parts_with_the_same_link(
     assert "Hello from LDN Forum!" in html
 
 
-@pytest.fixture
-def flaky_mail(monkeypatch):
-    """The mail server refuses the next `failures` messages."""
-    from django.core.mail.backends.locmem import EmailBackend
-
-    state = {"failures": 0, "tries": 0}
-    original = EmailBackend.send_messages
-
-    def send_messages(self, messages):
-        state["tries"] += 1
-        if state["failures"]:
-            state["failures"] -= 1
-            raise ConnectionRefusedError("SMTP server unavailable")
-        return original(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
-    return state
-
-
 def test_failing_account_email_is_retried_logged_and_sent_once(
     client, member, mailoutbox, flaky_mail, caplog, django_capture_on_commit_callbacks
 ):

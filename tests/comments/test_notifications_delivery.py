@@ -6,7 +6,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections, transaction
 from django.tasks import task_backends
 from django.utils import timezone
@@ -214,23 +213,6 @@ def test_the_same_events_planned_twice_at_once_send_each_email_once(
 
 
 # Retries ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def flaky_mail(monkeypatch):
-    """The mail server refuses the next `failures` messages."""
-    state = {"failures": 0, "tries": 0}
-    original = EmailBackend.send_messages
-
-    def send_messages(self, messages):
-        state["tries"] += 1
-        if state["failures"]:
-            state["failures"] -= 1
-            raise ConnectionRefusedError("SMTP server unavailable")
-        return original(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
-    return state
 
 
 def test_failed_send_is_retried_logged_and_sent_once(
