@@ -19,10 +19,11 @@ PYTHON_CANDIDATES := python3.13 python3.12 \
 	python3
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell $(c) -c 'import sys; print(1 if sys.version_info >= (3, 12) else "")' 2>/dev/null | grep -q 1 && echo $(c))))
 
-.PHONY: help run test test-fast lint fmt migrations-check install browser clean bench npm java
+.PHONY: help run serve test test-fast lint fmt migrations-check install browser clean bench npm java
 
 help:
 	@echo "make run               set up .venv, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
+	@echo "make serve             production serving: collectstatic, migrate, gunicorn (gunicorn.conf.py)"
 	@echo "make test              the whole test suite (PostgreSQL: $(TEST_DATABASE_URL))"
 	@echo "make test-fast         the suite without the browser tests (tests/browser)"
 	@echo "make browser           install Debian's chromium with apt if it is missing"
@@ -84,6 +85,15 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving: gunicorn with gunicorn.conf.py (workers from the CPU
+# count), whitenoise's compressed, hashed static files, and whatever
+# DATABASE_URL, REDIS_URL and DJANGO_* say (README: "Running in production").
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required.
+serve: install
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # Browser tests use Debian's Chromium; install it when it is missing. No test
 # tool downloads a browser (Playwright's pip package brings none). The

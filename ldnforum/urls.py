@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from ldnforum import views
 
 admin.site.site_header = "LDN Forum administration"
 admin.site.site_title = "LDN Forum admin"
@@ -10,6 +11,7 @@ admin.site.site_title = "LDN Forum admin"
 handler500 = "ldnforum.availability.server_error"
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # allauth's sign-up with our handling of a display name taken meanwhile;
     # before allauth's URLs so that it answers this path.
