@@ -98,6 +98,27 @@ def fetch_every_page_type(scene) -> dict[str, tuple[int, str]]:
     get(mo, "member-detail", f"/moderation/members/{scene.member.pk}/")
     get(mo, "reject", f"/moderation/{scene.pending_own.pk}/reject/")
     get(mo, "article-moderator", article_url)
+
+    # The error pages that no URL of the site answers on purpose, rendered
+    # as their handlers do.
+    from django.db import OperationalError
+    from django.shortcuts import render
+    from django.test import RequestFactory
+    from django.views import defaults
+
+    from ldnforum import availability
+
+    request = RequestFactory().get("/")
+    request.user = scene.member
+    for label, response in {
+        "error-400": defaults.bad_request(request, exception=None),
+        "error-429": render(
+            request, "429.html", {"message": "Please wait a moment."}, status=429
+        ),
+        "error-500": availability.server_error(request),
+        "error-503": availability.unavailable_response(OperationalError("down")),
+    }.items():
+        pages[label] = (response.status_code, response.content.decode())
     return pages
 
 
