@@ -477,16 +477,7 @@ class NotificationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = NotificationSettings
-        fields = [
-            "decisions",
-            "replies",
-            "article_comments",
-            "article_comments_delivery",
-            "follows",
-            "follows_delivery",
-            "follow_on_post",
-            "moderation_reminders",
-        ]
+        fields = NotificationSettings.CHOICES
         widgets = {
             "article_comments_delivery": forms.RadioSelect,
             "follows_delivery": forms.RadioSelect,

@@ -540,6 +540,19 @@ class NotificationSettings(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The member's choices, in the order the settings page and the data
+    # export show them.
+    CHOICES = (
+        "decisions",
+        "replies",
+        "article_comments",
+        "article_comments_delivery",
+        "follows",
+        "follows_delivery",
+        "follow_on_post",
+        "moderation_reminders",
+    )
+
     class Meta:
         verbose_name_plural = "notification settings"
         constraints = [

@@ -26,7 +26,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, QuerySet
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,7 +46,7 @@ from comments.models import (
     NotificationStatus,
     RejectionReason,
 )
-from comments.permissions import MODERATE_PERMISSION
+from comments.permissions import holds_moderate_permission
 
 logger = logging.getLogger(__name__)
 
@@ -189,17 +189,7 @@ def notification_data_for(user) -> dict:
     prefs = settings_for(user)
     return {
         "notification_settings": {
-            field: getattr(prefs, field)
-            for field in (
-                "decisions",
-                "replies",
-                "article_comments",
-                "article_comments_delivery",
-                "follows",
-                "follows_delivery",
-                "follow_on_post",
-                "moderation_reminders",
-            )
+            field: getattr(prefs, field) for field in NotificationSettings.CHOICES
         },
         "follows": [
             {
@@ -754,21 +744,9 @@ def notify_stale_queue(*, now=None) -> int:
 
 def _moderator_ids() -> set[int]:
     """Active members who may moderate (is_moderator's rule, as a query)."""
-    app_label, codename = MODERATE_PERMISSION.split(".")
-    may_moderate = (
-        Q(
-            groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label=app_label,
-        )
-        | Q(
-            user_permissions__codename=codename,
-            user_permissions__content_type__app_label=app_label,
-        )
-        | Q(is_superuser=True)
-    )
     return set(
         get_user_model()
-        .objects.filter(may_moderate, is_active=True)
+        .objects.filter(holds_moderate_permission("pk"), is_active=True)
         .exclude(email="")
         .values_list("pk", flat=True)
     )

@@ -35,37 +35,19 @@ from comments.models import (
     ModerationEvent,
     decision_summary,
 )
-from comments.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
+from comments.permissions import MODERATORS_GROUP, holds_moderate_permission
 from comments.tree import Node, build_tree
 
 
 def _moderates(user: str) -> ExpressionWrapper:
     """Whether the user in field `user` ("pk" on users, "author" on
-    comments) may moderate: the permission through a group or directly, the
-    Moderators group, or a superuser. Each test is an EXISTS on one index,
-    where joining users to their groups' permissions costs a scan."""
-    User = get_user_model()
-    app_label, codename = MODERATE_PERMISSION.split(".")
-    ref = OuterRef(user)
-    memberships = User.groups.through.objects.filter(user_id=ref)
-    granted = User.user_permissions.through.objects.filter(
-        user_id=ref,
-        permission__codename=codename,
-        permission__content_type__app_label=app_label,
+    comments) moderates, for badges and member records: the permission
+    (holds_moderate_permission), or the Moderators group."""
+    in_group = get_user_model().groups.through.objects.filter(
+        user_id=OuterRef(user), group__name=MODERATORS_GROUP
     )
-    superuser = "is_superuser" if user == "pk" else f"{user}__is_superuser"
     return ExpressionWrapper(
-        Q(**{superuser: True})
-        | Q(
-            Exists(
-                memberships.filter(
-                    group__permissions__codename=codename,
-                    group__permissions__content_type__app_label=app_label,
-                )
-            )
-        )
-        | Q(Exists(memberships.filter(group__name=MODERATORS_GROUP)))
-        | Q(Exists(granted)),
+        holds_moderate_permission(user) | Q(Exists(in_group)),
         output_field=BooleanField(),
     )
 
