@@ -62,6 +62,17 @@ class Comment(models.Model):
         blank=True,
         related_name="replies",
     )
+    # The top-level comment this one hangs under, None for a top-level one:
+    # a page of the thread loads whole conversations (a top-level comment
+    # and all its replies) in one query, without walking the tree.
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     depth = models.PositiveSmallIntegerField(default=1)
     body = models.TextField(help_text="Exactly as the member typed it.")
     body_html = models.TextField(
@@ -113,6 +124,11 @@ class Comment(models.Model):
                 condition=~Q(parent=models.F("pk")), name="comment_not_own_parent"
             ),
             models.CheckConstraint(
+                condition=Q(parent__isnull=True, root__isnull=True)
+                | Q(parent__isnull=False, root__isnull=False),
+                name="comment_root_matches_parent",
+            ),
+            models.CheckConstraint(
                 condition=~Q(body="") & ~Q(body_html=""), name="comment_body_set"
             ),
         ]
@@ -121,6 +137,15 @@ class Comment(models.Model):
             models.Index(
                 fields=["article", "status", "created_at"], name="comment_thread_idx"
             ),
+            # A page of the thread: its top-level comments in order...
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_toplevel_idx",
+            ),
+            # ...then their replies, and whether a top-level comment has any
+            # visible reply (which keeps it on the page as a placeholder).
+            models.Index(fields=["root", "status"], name="comment_root_status_idx"),
             # The moderation queue: pending comments, oldest first.
             models.Index(
                 fields=["created_at"],

@@ -132,6 +132,7 @@ def comment_create(
         article=article,
         author=author,
         parent=parent,
+        root_id=None if parent is None else (parent.root_id or parent.pk),
         depth=depth,
         body=body,
         body_html=clean_comment(body),
