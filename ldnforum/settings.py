@@ -295,6 +295,11 @@ COMMENTS_MAX_DEPTH = int(os.environ.get("LDNFORUM_COMMENTS_MAX_DEPTH", "5"))
 if COMMENTS_MAX_DEPTH < 1:
     raise ImproperlyConfigured("LDNFORUM_COMMENTS_MAX_DEPTH must be 1 or more.")
 COMMENTS_MAX_LENGTH = 5000
+# Long threads are paged by conversation: this many top-level comments a
+# page, each with all its replies.
+COMMENTS_THREADS_PER_PAGE = int(os.environ.get("LDNFORUM_THREADS_PER_PAGE", "50"))
+if COMMENTS_THREADS_PER_PAGE < 1:
+    raise ImproperlyConfigured("LDNFORUM_THREADS_PER_PAGE must be 1 or more.")
 MODERATION_QUEUE_PAGE_SIZE = 50
 # pre, post or closed: the mode a new article starts in.
 COMMENTS_DEFAULT_MODERATION_MODE = os.environ.get(
