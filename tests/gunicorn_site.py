@@ -56,24 +56,22 @@ def site_environment(**overrides: str) -> dict[str, str]:
 
 
 class Server:
-    """One gunicorn master and its workers, its output in files (a chatty
-    server never blocks on a full pipe)."""
+    """One gunicorn master and its workers. Their output goes to files,
+    opened for appending: a chatty server never blocks on a full pipe, and
+    reading the log never moves where the workers write."""
 
-    def __init__(self, process: subprocess.Popen, port: int, stdout, stderr):
+    def __init__(self, process: subprocess.Popen, port: int, logs: Path):
         self.process = process
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self._stdout = stdout
-        self._stderr = stderr
+        self._logs = logs
 
     def access_log(self) -> str:
         """The requests it served (gunicorn.conf.py logs them to stdout)."""
-        self._stdout.seek(0)
-        return self._stdout.read()
+        return (self._logs / "stdout.log").read_text()
 
     def errors(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read()[-4000:]
+        return (self._logs / "stderr.log").read_text()[-4000:]
 
     def wait_listening(self) -> None:
         deadline = time.monotonic() + START_SECONDS
@@ -101,19 +99,20 @@ def gunicorn(env: dict[str, str], *, port: int | None = None) -> Iterator[Server
     """A running gunicorn on 127.0.0.1, stopped on the way out whatever
     happened."""
     port = port or free_port()
-    with (
-        tempfile.TemporaryFile(mode="w+") as stdout,
-        tempfile.TemporaryFile(mode="w+") as stderr,
-    ):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-            cwd=Path(settings.BASE_DIR),
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-            stdout=stdout,
-            stderr=stderr,
-            text=True,
-        )
-        server = Server(process, port, stdout, stderr)
+    with tempfile.TemporaryDirectory(prefix="gunicorn-") as directory:
+        logs = Path(directory)
+        with (
+            open(logs / "stdout.log", "a") as stdout,
+            open(logs / "stderr.log", "a") as stderr,
+        ):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                cwd=Path(settings.BASE_DIR),
+                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                stdout=stdout,
+                stderr=stderr,
+            )
+        server = Server(process, port, logs)
         try:
             server.wait_listening()
             yield server
