@@ -53,7 +53,8 @@ def _iso(value) -> str | None:
 
 
 def _thread_url(comment: Comment) -> str:
-    return f"{comment.article.get_absolute_url()}#{comment.anchor}"
+    # The permalink: it finds the comment's page of the thread when opened.
+    return comment.get_absolute_url()
 
 
 def _account(member) -> dict:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import (
@@ -58,22 +59,124 @@ def with_author_badges(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
     return queryset.annotate(author_is_moderator=_moderates("author"))
 
 
+class ThreadSort(models.TextChoices):
+    OLDEST = "oldest", "Oldest first"
+    NEWEST = "newest", "Newest first"
+
+
+class NoSuchThreadPage(Exception):
+    """A page number or sort that the thread does not have."""
+
+
 @dataclass
-class Thread:
+class ThreadPage:
     nodes: list[Node]
-    own_pending: int
+    number: int
+    num_pages: int
+    sort: str
+    conversations: int  # top-level comments shown, on every page
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def here(self) -> str:
+        return self.query(self.number)
+
+    @property
+    def previous_query(self) -> str:
+        return self.query(self.number - 1)
+
+    @property
+    def next_query(self) -> str:
+        return self.query(self.number + 1)
+
+    @property
+    def sort_queries(self) -> list[tuple[str, str, str]]:
+        """(value, label, query string) for each order, at its first page."""
+        return [
+            (value, label, "?sort=newest" if value == ThreadSort.NEWEST else "")
+            for value, label in ThreadSort.choices
+        ]
+
+    @property
+    def reply_prefix(self) -> str:
+        """The start of a link that opens a reply form on this page."""
+        return f"{self.here}&reply=" if self.here else "?reply="
+
+    def query(self, number: int) -> str:
+        """The query string of another page in the same order."""
+        parts = [f"page={number}"] if number > 1 else []
+        if self.sort != ThreadSort.OLDEST:
+            parts.append(f"sort={self.sort}")
+        return "?" + "&".join(parts) if parts else ""
 
 
-def comment_thread(*, article: Article, user) -> Thread:
-    """The article's thread as the user may see it, in one query
-    (DESIGN invariant 4). Approved comments and the user's own waiting ones
-    are shown; any other comment with visible replies (removed, deleted, or
-    hidden for review after reports) stays as a placeholder so the thread
-    keeps its shape."""
-    rows = list(
-        with_author_badges(
-            Comment.objects.filter(article=article).select_related("author")
-        ).order_by("created_at", "pk")
+def _shown_conversations(article_id: int, user) -> QuerySet[Comment]:
+    """The article's top-level comments the user may see, each with its
+    replies: approved (or the user's own waiting one), or kept as a
+    placeholder because something below it is (what build_tree keeps)."""
+    below = Comment.objects.filter(root=OuterRef("pk"))
+    shown = Q(status=CommentStatus.APPROVED) | Exists(
+        below.filter(status=CommentStatus.APPROVED)
+    )
+    if user.is_authenticated:
+        shown |= Q(status=CommentStatus.PENDING, author=user) | Exists(
+            below.filter(status=CommentStatus.PENDING, author=user)
+        )
+    return Comment.objects.filter(article_id=article_id, parent__isnull=True).filter(
+        shown
+    )
+
+
+def _conversation_order(sort: str) -> tuple[str, str]:
+    return ("-created_at", "-pk") if sort == ThreadSort.NEWEST else ("created_at", "pk")
+
+
+def comment_thread(
+    *, article: Article, user, page: int = 1, sort: str = ThreadSort.OLDEST
+) -> ThreadPage:
+    """One page of the article's thread as the user may see it: up to
+    COMMENTS_THREADS_PER_PAGE top-level comments, each with all its
+    replies (oldest first within a conversation), in two queries whatever
+    the thread's size (DESIGN invariant 4), holding one page in memory.
+
+    Approved comments and the user's own waiting ones are shown; any other
+    comment with visible replies (removed, deleted, or hidden for review
+    after reports) stays as a placeholder so the thread keeps its shape."""
+    if sort not in ThreadSort.values or page < 1:
+        raise NoSuchThreadPage(page, sort)
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    start = (page - 1) * per_page
+    # The page's top-level comments and the total in one query.
+    heads = list(
+        _shown_conversations(article.pk, user)
+        .annotate(total=Window(Count("pk")))
+        .order_by(*_conversation_order(sort))
+        .values_list("pk", "total")[start : start + per_page]
+    )
+    if heads:
+        total = heads[0][1]
+    elif page == 1:
+        total = 0
+    else:
+        raise NoSuchThreadPage(page, sort)
+    ids = [pk for pk, _ in heads]
+    rows = (
+        list(
+            with_author_badges(
+                Comment.objects.filter(Q(pk__in=ids) | Q(root_id__in=ids))
+                .select_related("author")
+                .order_by("created_at", "pk")
+            )
+        )
+        if ids
+        else []
     )
     viewer = user.pk if user.is_authenticated else None
 
@@ -83,10 +186,38 @@ def comment_thread(*, article: Article, user) -> Thread:
         )
 
     nodes = build_tree(rows, is_visible)
-    own_pending = sum(
-        1 for c in rows if c.status == CommentStatus.PENDING and c.author_id == viewer
+    if sort == ThreadSort.NEWEST:
+        nodes.reverse()
+    return ThreadPage(
+        nodes=nodes,
+        number=page,
+        num_pages=max(1, -(-total // per_page)),
+        sort=sort,
+        conversations=total,
     )
-    return Thread(nodes=nodes, own_pending=own_pending)
+
+
+def thread_page_of(comment: Comment, *, user) -> int:
+    """The page (oldest first) where the comment's conversation is, for
+    permalinks and the redirect after posting."""
+    head_id = comment.root_id or comment.pk
+    head = Subquery(
+        Comment.objects.filter(pk=head_id).values_list("created_at", flat=True)[:1]
+    )
+    before = (
+        _shown_conversations(comment.article_id, user)
+        .filter(Q(created_at__lt=head) | Q(created_at=head, pk__lt=head_id))
+        .count()
+    )
+    return before // settings.COMMENTS_THREADS_PER_PAGE + 1
+
+
+def comment_url(comment: Comment, *, user) -> str:
+    """Where the comment is shown: its article's page that holds it, at
+    its anchor."""
+    page = thread_page_of(comment, user=user)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
 
 
 # The moderators' workbench ----------------------------------------------

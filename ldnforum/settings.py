@@ -128,6 +128,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Keeps apart sites (or test runs) that share one Redis database.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),
         }
     }
 else:
@@ -279,6 +281,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "ldnforum.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer probes each app server over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -295,6 +299,11 @@ COMMENTS_MAX_DEPTH = int(os.environ.get("LDNFORUM_COMMENTS_MAX_DEPTH", "5"))
 if COMMENTS_MAX_DEPTH < 1:
     raise ImproperlyConfigured("LDNFORUM_COMMENTS_MAX_DEPTH must be 1 or more.")
 COMMENTS_MAX_LENGTH = 5000
+# Long threads are paged by conversation: this many top-level comments a
+# page, each with all its replies.
+COMMENTS_THREADS_PER_PAGE = int(os.environ.get("LDNFORUM_THREADS_PER_PAGE", "50"))
+if COMMENTS_THREADS_PER_PAGE < 1:
+    raise ImproperlyConfigured("LDNFORUM_THREADS_PER_PAGE must be 1 or more.")
 MODERATION_QUEUE_PAGE_SIZE = 50
 # pre, post or closed: the mode a new article starts in.
 COMMENTS_DEFAULT_MODERATION_MODE = os.environ.get(

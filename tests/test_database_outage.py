@@ -6,22 +6,16 @@ database through a TCP forwarder that the test stops and starts: stopped,
 nothing listens on the database's address (a stopped server)."""
 
 import contextlib
-import os
 import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 
 import pytest
-from django.conf import settings
 from django.db import OperationalError, connection
 from django.urls import path
 
 from ldnforum.urls import handler500  # noqa: F401
 from ldnforum.urls import urlpatterns as site_urlpatterns
+from tests.gunicorn_site import database_url, free_port, get, gunicorn, site_environment
 
 
 def _view_loses_the_database(request):
@@ -78,16 +72,10 @@ class Forwarder:
 
     def __init__(self, upstream: tuple[str, int]):
         self.upstream = upstream
-        self.port = self._free_port()
+        self.port = free_port()
         self._server: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
-
-    @staticmethod
-    def _free_port() -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            return probe.getsockname()[1]
 
     def start(self) -> None:
         server = socket.socket()
@@ -138,71 +126,17 @@ class Forwarder:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
-def _get(url: str) -> tuple[int, dict, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=20) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
-
-
 @pytest.fixture
 def site_through_forwarder():
     """gunicorn serving the site, its database reached only through a
     Forwarder that starts stopped."""
     db = connection.settings_dict
     forwarder = Forwarder((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        web_port = probe.getsockname()[1]
-    base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    env = {
-        **base,
-        "DATABASE_URL": (
-            f"postgres://{credentials}@127.0.0.1:{forwarder.port}/{db['NAME']}"
-        ),
-        "DJANGO_SECRET_KEY": "outage-test-only",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_MANIFEST": "0",
-        "DJANGO_EMAIL_BACKEND": "locmem",
-        "DJANGO_LOG_LEVEL": "ERROR",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ldnforum.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{web_port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "30",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", web_port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"gunicorn did not start: {server.communicate()[1]}")
-            time.sleep(0.1)
+    env = site_environment(DATABASE_URL=database_url(port=forwarder.port))
     try:
-        yield f"http://127.0.0.1:{web_port}", forwarder
+        with gunicorn(env) as server:
+            yield server.url, forwarder
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         forwarder.stop()
 
 
@@ -217,21 +151,21 @@ def test_site_answers_503_while_database_is_down_and_recovers_by_itself(
     url, database = site_through_forwarder
 
     # Nothing listens where the database should be.
-    _assert_unavailable_page(*_get(url + "/"))
-    _assert_unavailable_page(*_get(url + article.get_absolute_url()))
-    css_status, _, _ = _get(url + "/static/css/forum.css")
+    _assert_unavailable_page(*get(url + "/"))
+    _assert_unavailable_page(*get(url + article.get_absolute_url()))
+    css_status, _, _ = get(url + "/static/css/forum.css")
     assert css_status == 200
 
     database.start()
-    status, _, page = _get(url + article.get_absolute_url())
+    status, _, page = get(url + article.get_absolute_url())
     assert status == 200
     assert article.title in page
 
     # Down again while the server holds a connection, then back: the
     # server is never restarted.
     database.stop()
-    _assert_unavailable_page(*_get(url + "/"))
+    _assert_unavailable_page(*get(url + "/"))
     database.start()
-    status, _, page = _get(url + "/")
+    status, _, page = get(url + "/")
     assert status == 200
     assert article.title in page

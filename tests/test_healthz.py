@@ -49,3 +49,12 @@ def test_healthz_is_503_naming_the_database_when_it_fails(client, monkeypatch):
 
 def test_healthz_takes_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_answers_plain_http_when_everything_else_redirects_to_https(
+    client, settings
+):
+    # A load balancer probes each app server directly, over plain HTTP.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301

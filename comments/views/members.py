@@ -44,10 +44,6 @@ def _own_or_visible_comment(user, pk) -> Comment:
     return comment
 
 
-def _thread_url(comment: Comment) -> str:
-    return f"{comment.article.get_absolute_url()}#{comment.anchor}"
-
-
 def _discussion_url(comment: Comment) -> str:
     return f"{comment.article.get_absolute_url()}#comments"
 
@@ -89,7 +85,7 @@ def comment_edit(request, pk):
     body = form.cleaned_data["body"]
     if body == comment.body:
         messages.info(request, "You didn't change anything, so nothing was saved.")
-        return redirect(_thread_url(comment))
+        return redirect(selectors.comment_url(comment, user=request.user))
     was = comment.status
     try:
         comment = services.comment_edit(comment=comment, editor=request.user, body=body)
@@ -128,7 +124,7 @@ def comment_edit(request, pk):
         return redirect(_discussion_url(comment))
     else:
         messages.success(request, "Your changes are saved.")
-    return redirect(_thread_url(comment))
+    return redirect(selectors.comment_url(comment, user=request.user))
 
 
 # Delete ------------------------------------------------------------------
@@ -244,7 +240,7 @@ def comment_report(request, pk):
     messages.success(request, "Thank you, a moderator will look at it.")
     comment.refresh_from_db(fields=["status"])
     if comment.status == CommentStatus.APPROVED:
-        return redirect(_thread_url(comment))
+        return redirect(selectors.comment_url(comment, user=request.user))
     return redirect(_discussion_url(comment))
 
 

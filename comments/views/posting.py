@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from comments import services
+from comments import selectors, services
 from comments.forms import CommentForm
 from comments.models import Comment, CommentStatus, RejectionReason
 from comments.permissions import (
@@ -15,10 +15,6 @@ from comments.permissions import (
     check_can_comment,
 )
 from ldnforum import ratelimits
-
-
-def _thread_url(comment: Comment) -> str:
-    return f"{comment.article.get_absolute_url()}#{comment.anchor}"
 
 
 def _form_page(request, *, article, form, parent=None, error=None, status=400):
@@ -78,14 +74,14 @@ def comment_post(request, slug):
         return _form_page(request, article=article, form=form, parent=parent)
     if comment.status == CommentStatus.APPROVED:
         messages.success(request, "Your comment is published.")
-        return redirect(_thread_url(comment))
+        return redirect(selectors.comment_url(comment, user=request.user))
     if comment.status == CommentStatus.PENDING:
         messages.success(
             request,
             "Thank you. Your comment is awaiting moderation: a moderator will "
             "read it soon, and until then only you can see it.",
         )
-        return redirect(_thread_url(comment))
+        return redirect(selectors.comment_url(comment, user=request.user))
     if comment.moderation_reason == RejectionReason.DUPLICATE:
         messages.info(
             request,
@@ -105,7 +101,8 @@ def comment_permalink(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if not can_see_comment(request.user, comment):
         raise Http404("No such comment.")
-    return redirect(_thread_url(comment))
+    # The page of the thread that holds it, oldest first (the default).
+    return redirect(selectors.comment_url(comment, user=request.user))
 
 
 @require_GET

@@ -57,13 +57,13 @@ def test_export_holds_every_section_and_every_item_of_the_member(
     assert [v["body"] for v in edited["earlier_versions"]] == ["Pat's typo here."]
     assert by_id[member_history["waiting"].pk]["status"] == "pending"
     approved = by_id[member_history["commented"].pk]
-    assert approved["url"] == f"/articles/ldn-in-ms/#c{approved['id']}"
+    assert approved["url"] == f"/comments/{approved['id']}/"
 
     [report] = data["reports"]
     assert report == {
         "comment_id": member_history["anns"].pk,
         "article": "LDN in MS",
-        "comment_url": f"/articles/ldn-in-ms/#c{member_history['anns'].pk}",
+        "comment_url": f"/comments/{member_history['anns'].pk}/",
         "reason": "Something else (please explain)",
         "note": "Pat reports this.",
         "created_at": member_history["report"].created_at.isoformat(),

@@ -280,7 +280,8 @@ def test_article_page_queries_do_not_grow_with_own_editable_comments(
     client.force_login(member)
     with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url())
-    assert response.content.decode().count("/edit/") == size
+    # The first page holds 50 conversations.
+    assert response.content.decode().count("/edit/") == min(size, 50)
 
 
 # Delete ------------------------------------------------------------------
