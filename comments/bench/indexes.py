@@ -160,8 +160,9 @@ def fill(*, comments: int, articles: int, members: int, seed: float = 0.6) -> di
                                        created_at, resolved_by_id, resolved_at)
             SELECT id, %(first_member)s + (id * 31) %% %(members)s, 'misinformation',
                    '', created_at + interval '1 hour',
-                   CASE WHEN id %% 8 <> 0 THEN %(moderator)s END,
-                   CASE WHEN id %% 8 <> 0 THEN created_at + interval '5 hours' END
+                   CASE WHEN id / 40 %% 8 <> 0 THEN %(moderator)s END,
+                   CASE WHEN id / 40 %% 8 <> 0
+                        THEN created_at + interval '5 hours' END
             FROM {COMMENTS_TABLE} WHERE status = 'approved' AND id %% 40 = 0
             """,
             params,
@@ -194,8 +195,19 @@ def fill(*, comments: int, articles: int, members: int, seed: float = 0.6) -> di
         .order_by("-n")
         .first()
     )
+    # And one who has written little: an index that only suits prolific
+    # members would walk the whole table for them.
+    quiet = (
+        Comment.objects.values("author_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=1)
+        .order_by("n", "author_id")
+        .first()
+    )
     return {
         "moderator": moderator,
+        "quiet_member": next(m for m in people if m.pk == quiet["author_id"]),
+        "quiet_member_comments": quiet["n"],
         "article": next(a for a in pages if a.pk == hot["article_id"]),
         "article_comments": hot["n"],
         "member": next(m for m in people if m.pk == active["author_id"]),
@@ -237,7 +249,7 @@ def capture(client: Client, url: str, *, expect: int = 200) -> list[str]:
 
 
 def pages(scene: dict) -> list[tuple[str, Client, str, int]]:
-    article, member = scene["article"], scene["member"]
+    article, member, quiet = scene["article"], scene["member"], scene["quiet_member"]
     url = article.get_absolute_url()
     last = (
         Comment.objects.filter(article=article, status=CommentStatus.APPROVED)
@@ -245,6 +257,7 @@ def pages(scene: dict) -> list[tuple[str, Client, str, int]]:
         .values_list("pk", flat=True)[20]
     )
     reader, anonymous = member_client(member), Client()
+    quiet_reader = member_client(quiet)
     moderator = moderator_client(scene["moderator"])
     queue = reverse("comments:moderation-queue")
     return [
@@ -261,9 +274,21 @@ def pages(scene: dict) -> list[tuple[str, Client, str, int]]:
         ("Moderation queue, Reported tab", moderator, f"{queue}?tab=reported", 200),
         ("My comments", reader, reverse("comments:my-comments"), 200),
         (
+            "My comments, a member with few",
+            quiet_reader,
+            reverse("comments:my-comments"),
+            200,
+        ),
+        (
             "Public profile",
             anonymous,
             reverse("comments:member-profile", kwargs={"pk": member.pk}),
+            200,
+        ),
+        (
+            "Public profile, a member with few",
+            anonymous,
+            reverse("comments:member-profile", kwargs={"pk": quiet.pk}),
             200,
         ),
         (
@@ -301,4 +326,5 @@ def describe(scene: dict) -> dict:
         "total": scene["total"],
         "article_comments": scene["article_comments"],
         "member_comments": scene["member_comments"],
+        "quiet_member_comments": scene["quiet_member_comments"],
     }

@@ -160,7 +160,8 @@ def indexes_section(part: dict) -> list[str]:
     lines = [
         f"{info['total']:,} comments on PostgreSQL; the article has "
         f"{info['article_comments']:,} of them, the member "
-        f"{info['member_comments']:,}. Each query of the page that reads "
+        f"{info['member_comments']:,} (the member with few, "
+        f"{info['quiet_member_comments']:,}). Each query of the page that reads "
         "`comments_comment`, with `EXPLAIN ANALYZE`.",
         "",
         "| page | queries | query | ms | comments_comment read by | seq scan? |",

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from comments.bench import data, indexes, pages, report, throughput
 from comments.bench.harness import LOCMEM, bench_settings
-from comments.models import Comment, CommentCount, CommentStatus
+from comments.models import Comment, CommentCount, CommentStatus, Flag
 
 
 def assert_threads_consistent():
@@ -104,6 +104,8 @@ def test_bench_index_data_is_consistent_and_every_list_query_is_explained(db):
         results = indexes.measure(scene)
     assert 2_900 < scene["total"] <= 3_000
     assert_threads_consistent()
+    reports = Flag.objects.all()
+    assert 0 < reports.filter(resolved_at=None).count() < reports.count() / 4
     assert {r["label"] for r in results} >= {
         "Article page, member",
         "Moderation queue (pending)",
