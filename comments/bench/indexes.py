@@ -297,6 +297,12 @@ def pages(scene: dict) -> list[tuple[str, Client, str, int]]:
             reverse("comments:member-detail", kwargs={"pk": member.pk}),
             200,
         ),
+        (
+            "A member's comments (moderators' view), a member with few",
+            moderator,
+            reverse("comments:member-detail", kwargs={"pk": quiet.pk}),
+            200,
+        ),
     ]
 
 
