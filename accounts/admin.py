@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import User
+from articles import page_cache
 
 
 @admin.register(User)
@@ -36,3 +37,19 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    # Their name and their Moderator badge show on the pages they wrote
+    # or commented on.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            page_cache.bump_for_member(form.instance.pk)
+
+    def delete_model(self, request, obj):
+        page_cache.bump_for_member(obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            page_cache.bump_for_member(pk)
+        super().delete_queryset(request, queryset)

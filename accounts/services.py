@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import DISPLAY_NAME_TAKEN
 from accounts.selectors import display_name_taken
+from articles import page_cache
 
 # Invisible control characters (tabs and line breaks are kept).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -54,4 +55,6 @@ def profile_update(*, member, display_name: str, bio: str):
     if display_name_taken(user.display_name, exclude_pk=user.pk):
         raise DisplayNameTaken()
     save_new_or_taken(user, lambda: user.save(update_fields=["display_name", "bio"]))
+    if user.display_name != member.display_name:
+        page_cache.bump_for_member(user.pk)
     return user

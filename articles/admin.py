@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from articles import page_cache
 from articles.forms import ArticleAdminForm, ReferenceForm
 from articles.models import Article, ArticleStatus, Reference
 
@@ -57,10 +58,31 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change and not request.user.is_superuser:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        if "slug" in form.changed_data:
+            page_cache.forget_slug(form.initial.get("slug", obj.slug))
+            page_cache.forget_slug(obj.slug)
+
+    def save_related(self, request, form, formsets, change):
+        # After the references: the page shows them too.
+        super().save_related(request, form, formsets, change)
+        page_cache.bump(article_ids=[form.instance.pk])
+
+    def delete_model(self, request, obj):
+        page_cache.bump(article_ids=[obj.pk])
+        page_cache.forget_slug(obj.slug)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for pk, slug in queryset.values_list("pk", "slug"):
+            page_cache.bump(article_ids=[pk])
+            page_cache.forget_slug(slug)
+        super().delete_queryset(request, queryset)
 
     @admin.action(description="Publish selected articles now")
     def publish_now(self, request, queryset):
-        updated = queryset.filter(status=ArticleStatus.DRAFT).update(
+        drafts = queryset.filter(status=ArticleStatus.DRAFT)
+        page_cache.bump(article_ids=list(drafts.values_list("pk", flat=True)))
+        updated = drafts.update(
             status=ArticleStatus.PUBLISHED, published_at=timezone.now()
         )
         self.message_user(request, f"Published {updated} article(s).")

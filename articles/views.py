@@ -1,6 +1,13 @@
+from django.http import HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
-from articles import selectors
+from articles import page_cache, selectors
 
 
 class ArticleListView(ListView):
@@ -13,8 +20,46 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
+    """The article and its discussion. Anonymous readers share one cached
+    copy of each page (articles/page_cache.py); members get theirs
+    rendered, with their own waiting comments and forms."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
         return selectors.article_detail_queryset(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        found = page_cache.serves(request) and page_cache.get(
+            kwargs["slug"], request.GET
+        )
+        if not found:
+            response = super().get(request, *args, **kwargs)
+            # Personal: their name, forms with their CSRF token, their
+            # waiting comments. Browsers keep it, but ask again each time.
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        key, current, page = found
+        if page is None:
+            response = super().get(request, *args, **kwargs)
+            response.render()
+            if response.status_code != 200 or request.user.is_authenticated:
+                return response
+            page = page_cache.store(
+                key, current, response.content, response["Content-Type"]
+            )
+        response = HttpResponse(page.content, content_type=page.content_type)
+        response["ETag"] = page.etag
+        if page.last_modified is not None:
+            response["Last-Modified"] = http_date(page.last_modified)
+        # Any cache may keep it, but must ask (If-None-Match) before using
+        # it, so a change shows on the very next request.
+        patch_cache_control(response, public=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+        return get_conditional_response(
+            request,
+            etag=page.etag,
+            last_modified=page.last_modified,
+            response=response,
+        )

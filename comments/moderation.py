@@ -19,6 +19,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article, ModerationMode
 from comments import notifications
 from comments.models import (
@@ -424,6 +425,8 @@ def _count(changes: list[tuple[int, str, str]]) -> None:
                 f"DO UPDATE SET n = {table}.n + EXCLUDED.n",
                 [value for row in rows for value in row],
             )
+    # What readers see may have changed: their cached pages go.
+    page_cache.bump(article_ids={article_id for article_id, _, _ in changes})
     deltas = {article: d for article, d in approved.items() if d}
     if deltas:
         Article.objects.filter(pk__in=deltas).update(

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article
 from comments import moderation, notifications
 from comments.models import (
@@ -264,6 +265,8 @@ def delete_member(*, member, keep_comments: bool) -> DeletionSummary:
     still act on. With keep_comments false, their comments are withdrawn
     first. Sessions elsewhere stop working because their user is gone."""
     check_can_delete_account(member)
+    # Their name leaves every page that shows it.
+    page_cache.bump_for_member(member.pk)
     total = Comment.objects.filter(author=member).count()
     deleted = 0 if keep_comments else withdraw_comments(member)
     get_user_model().objects.filter(pk=member.pk).delete()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article
 from comments import moderation, notifications
 from comments.models import (
@@ -201,6 +202,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
             "updated_at",
         ]
     )
+    page_cache.bump(article_ids=[comment.article_id])
     if decision.action in (Action.HOLD, Action.SPAM, Action.REJECT):
         target = CommentStatus.SPAM if decision.action == Action.SPAM else "pending"
         if comment.status != target:

@@ -135,6 +135,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous readers get article pages from the cache, each copy keyed by the
+# article's version (articles/page_cache.py), so any change shows at once.
+# This bounds only what no version covers: the "3 minutes ago" of its
+# times. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("LDNFORUM_PAGE_CACHE_SECONDS", "60"))
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -15,13 +15,18 @@ def test_article_page_queries_do_not_grow_with_thread(
 ):
     comment_factory.create_thread(article=article, size=size, depth=4)
     assert Comment.objects.approved().count() == size
+    # Uncached: the slug's article id (remembered for the page cache) +
     # article + references + the page's conversations (with their number)
-    # + their comments (with badges in the same query)
-    with django_assert_num_queries(4):
+    # + their comments (with badges in the same query).
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     # 50 conversations of 4 comments a page.
     assert response.content.decode().count('class="comment"') == min(size, 200)
+    # The next anonymous reader gets the cached copy.
+    with django_assert_num_queries(0):
+        again = client.get(article.get_absolute_url())
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("size", [5, 300])

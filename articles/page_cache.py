@@ -1,0 +1,173 @@
+"""Article pages from the cache, invalidated exactly.
+
+Every article has a version in the cache (Redis when REDIS_URL is set),
+part of the key of every cached copy of its page and of its thread. Any
+change that alters what a reader sees bumps it: a comment's status or text
+changing (comments/moderation.py, comments/services.py), the article itself
+edited (articles/admin.py), a member renamed or deleted (accounts, comments
+privacy). The bump runs again after the change commits, so a page rendered
+from the old rows can only be stored under a version that nobody reads any
+more: the very next request renders afresh.
+
+A version is the time of the change in nanoseconds: distinct for every
+change, and the page's Last-Modified.
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
+from articles.models import Article
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "article-page"
+
+
+def _version_key(article_id: int) -> str:
+    return f"{PREFIX}:version:{article_id}"
+
+
+def _slug_key(slug: str) -> str:
+    return f"{PREFIX}:slug:{slug}"
+
+
+def version(article_id: int) -> int:
+    """The article's current version; a new one if the cache has none
+    (first use, or evicted), which simply starts its copies afresh."""
+    key = _version_key(article_id)
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        current = cache.get(key)
+    return current
+
+
+def article_id_for(slug: str) -> int | None:
+    """The article a URL's slug names, remembered in the cache so that a
+    cached page costs no query at all. None: no such article."""
+    key = _slug_key(slug)
+    article_id = cache.get(key)
+    if article_id is None:
+        article_id = Article.objects.filter(slug=slug).values_list("pk", flat=True)
+        article_id = article_id.first()
+        if article_id is None:
+            return None
+        cache.set(key, article_id, timeout=None)
+    return article_id
+
+
+def _bump_now(article_ids: set[int]) -> None:
+    now = time.time_ns()
+    try:
+        cache.set_many({_version_key(pk): now for pk in article_ids}, timeout=None)
+    except Exception:
+        # Copies then expire by themselves, within PAGE_CACHE_SECONDS.
+        logger.exception("Could not bump the page versions of %s", sorted(article_ids))
+
+
+def bump(*, article_ids: Iterable[int]) -> None:
+    """Invalidate the articles' cached pages, now and again once the
+    current transaction commits. The second bump is what makes it exact: a
+    reader who rendered the old rows between the first bump and the commit
+    stored that copy under a version that no longer counts. The first lets
+    the writer's own connection (and a test's) see the change at once."""
+    ids = set(article_ids)
+    if not ids:
+        return
+    _bump_now(ids)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump_now(ids))
+
+
+def bump_for_member(member_id: int) -> None:
+    """Pages that show the member's name: articles they wrote or commented
+    on. Read now, before a deletion takes the links away."""
+    ids = (
+        Article.objects.filter(
+            Q(author_id=member_id) | Q(comments__author_id=member_id)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    bump(article_ids=list(ids))
+
+
+def forget_slug(slug: str) -> None:
+    """The slug now names another article, or none."""
+    cache.delete(_slug_key(slug))
+
+
+def fragment_key(article_id: int, *parts) -> str:
+    """A key for something cached with the article's page (the thread
+    fragment members share), valid until its next change."""
+    joined = ":".join(str(part) for part in parts)
+    return f"{PREFIX}:fragment:{article_id}:{version(article_id)}:{joined}"
+
+
+# The anonymous reader's page --------------------------------------------
+
+
+def serves(request) -> bool:
+    """Whether the request may get the shared copy: an anonymous reader,
+    known without a query (no session cookie), with no message waiting."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and settings.PAGE_CACHE_SECONDS > 0
+    )
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    content: bytes
+    content_type: str
+    etag: str
+    version: int
+
+    @property
+    def last_modified(self) -> int | None:
+        """Last-Modified has whole seconds, so it is only given once the
+        version's second is over: a second change in the same second would
+        otherwise look unchanged to If-Modified-Since."""
+        seconds = self.version // 1_000_000_000
+        return seconds if seconds < int(time.time()) else None
+
+
+def page_key(article_id: int, slug: str, current: int, query) -> str:
+    # Only what changes an anonymous reader's page is in the key: other
+    # parameters (a shared link's tracking tags) share the copy.
+    page, sort = query.get("page", "1"), query.get("sort", "")
+    digest = hashlib.blake2b(f"{page}\0{sort}".encode(), digest_size=8).hexdigest()
+    return f"{PREFIX}:page:{article_id}:{current}:{slug}:{digest}"
+
+
+def get(slug: str, query) -> tuple[str, int, CachedPage | None] | None:
+    """The cached page for this URL: (its key, the version it is for, the
+    page or None). None when no article has the slug: nothing to cache."""
+    article_id = article_id_for(slug)
+    if article_id is None:
+        return None
+    current = version(article_id)
+    key = page_key(article_id, slug, current, query)
+    return key, current, cache.get(key)
+
+
+def store(key: str, current: int, content: bytes, content_type: str) -> CachedPage:
+    digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+    page = CachedPage(
+        content=content,
+        content_type=content_type,
+        etag=f'"{digest}"',
+        version=current,
+    )
+    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    return page
