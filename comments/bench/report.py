@@ -239,7 +239,7 @@ def render(parts: list[dict], *, quick: bool, repeat: int, seconds: float) -> st
         f"{os.cpu_count()} CPUs ({_cpu()}), Python {platform.python_version()}, "
         f"Django {get_version()}, {engines}.",
         "",
-        "Reproduce: `make bench` (everything, about 10 minutes here); "
+        "Reproduce: `make bench` (everything, about 6 minutes here); "
         "`BENCH_QUICK=1 make bench` for a small smoke run; "
         "`BENCH_ONLY=pages,posting,queue,throughput,indexes` for some parts. "
         "Each part builds and drops its own database (on the server "

@@ -22,6 +22,7 @@ from django.db import connection
 CONNECTIONS = (16, 64)
 DURATION_S, QUICK_DURATION_S = 20, 3
 WRK_THREADS = 2
+WARM_UP_S = 3
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -89,6 +90,23 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def _wrk(wrk: str, url: str, *, connections: int, duration: int) -> str:
+    return subprocess.run(
+        [
+            wrk,
+            f"-t{WRK_THREADS}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    ).stdout
+
+
 def measure(path: str, *, redis_url: str, duration: int) -> list[dict]:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -130,27 +148,18 @@ def measure(path: str, *, redis_url: str, duration: int) -> list[dict]:
             # The first request fills the page cache; wrk measures hits.
             if (status := _get(base + path, timeout=30)) != 200:
                 raise CommandError(f"gunicorn answered {status} for {path}.")
+            # Unreported: every worker's first requests (imports, connections).
+            _wrk(wrk, base + path, connections=CONNECTIONS[0], duration=WARM_UP_S)
             for connections in CONNECTIONS:
-                result = subprocess.run(
-                    [
-                        wrk,
-                        f"-t{WRK_THREADS}",
-                        f"-c{connections}",
-                        f"-d{duration}s",
-                        "--latency",
-                        base + path,
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=duration + 60,
-                    check=True,
+                output = _wrk(
+                    wrk, base + path, connections=connections, duration=duration
                 )
                 rows.append(
                     {
                         "connections": connections,
                         "duration_s": duration,
                         "url": path,
-                        **parse_wrk(result.stdout),
+                        **parse_wrk(output),
                     }
                 )
         finally:
