@@ -34,6 +34,28 @@ def _iso(value) -> str:
     return _local(value).isoformat(timespec="seconds") if value else ""
 
 
+def _stamp_iso(value) -> str:
+    """Django's date:"Y-m-d\\TH:i:sO", for a datetime attribute."""
+    return _local(value).strftime("%Y-%m-%dT%H:%M:%S%z") if value else ""
+
+
+def _stamp(value, month: str) -> str:
+    local = _local(value)
+    return f"{local.day} {local.strftime(month)} {local.strftime('%Y, %H:%M')} " + (
+        local.tzname() or ""
+    )
+
+
+def _stamp_long(value) -> str:
+    """date:"j F Y, H:i e", without Django's formatter's cost per call."""
+    return _stamp(value, "%B") if value else ""
+
+
+def _stamp_short(value) -> str:
+    """date:"j M Y, H:i e"."""
+    return _stamp(value, "%b") if value else ""
+
+
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.filters.update(
@@ -42,5 +64,8 @@ def environment(**options) -> Environment:
         iso=_iso,
         naturaltime=naturaltime,
         linebreaksbr=linebreaksbr,
+        stamp_iso=_stamp_iso,
+        stamp_long=_stamp_long,
+        stamp_short=_stamp_short,
     )
     return env

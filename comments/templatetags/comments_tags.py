@@ -3,7 +3,11 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.http import Http404
+from django.template import engines
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from comments import notifications, selectors
 from comments.forms import CommentForm
@@ -53,24 +57,74 @@ def comment_thread_for(context, article):
         member=user, article=article
     )
     can_post = article.accepts_comments and verified
-    # Whether a comment may still be edited is decided per comment in the
-    # template from this moment, so the thread costs no query per comment.
-    edit_open_since = timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
-    return {
+    shared = {
         "request": request,
         "user": user,
         "article": article,
         "thread": thread,
-        "nodes": thread.nodes,
         "reply_to": reply_to,
         "can_post": can_post,
         "can_report": verified,
-        "following": following,
-        "edit_open_since": edit_open_since,
-        "form": CommentForm(),
-        "reply_form": CommentForm(
-            initial={"parent": reply_to}, auto_id="reply_%s", submit_label="Post reply"
-        ),
-        "max_length": settings.COMMENTS_MAX_LENGTH,
         "csrf_token": context.get("csrf_token"),
     }
+    reply_form = None
+    if can_post and reply_to is not None:
+        reply_form = render_to_string(
+            "comments/thread.html#comment-form",
+            {
+                **shared,
+                "the_form": CommentForm(
+                    initial={"parent": reply_to},
+                    auto_id="reply_%s",
+                    submit_label="Post reply",
+                ),
+            },
+        )
+    return {
+        **shared,
+        "nodes": thread.nodes,
+        "nodes_html": _render_nodes(
+            thread, shared, reply_form=mark_safe(reply_form) if reply_form else None
+        ),
+        "following": following,
+        "form": CommentForm(),
+        "max_length": settings.COMMENTS_MAX_LENGTH,
+    }
+
+
+def _url_patterns() -> dict[str, str]:
+    """Each link a comment row has, reversed once per page rather than once
+    per comment, with {} for the comment's (or its author's) number."""
+
+    def pattern(name: str) -> str:
+        return reverse(name, args=[0]).replace("/0/", "/{}/", 1)
+
+    return {
+        "profile": pattern("comments:member-profile"),
+        "edit": pattern("comments:edit"),
+        "delete": pattern("comments:delete"),
+        "report": pattern("comments:report"),
+        "login_to_reply": f"{reverse('account_login')}?next="
+        + pattern("comments:reply"),
+    }
+
+
+def _render_nodes(thread, shared: dict, *, reply_form) -> str:
+    # Jinja2 (templates/jinja2/, ldnforum/jinja.py): what each comment row
+    # needs is computed here once per page, not once per comment.
+    template = engines["jinja2"].get_template("comments/thread_nodes.jinja")
+    return mark_safe(
+        template.render(
+            {
+                **shared,
+                "nodes": thread.nodes,
+                "urls": _url_patterns(),
+                "article_url": shared["article"].get_absolute_url(),
+                "reply_form": reply_form,
+                # Whether a comment may still be edited, decided per comment
+                # from this moment, so the thread costs no query per comment.
+                "edit_open_since": timezone.now()
+                - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
+            }
+        )
+    )
