@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
+from accounts.mfa import authenticator_app_exists, remember_authenticator_app
 from articles.models import Article
 from comments import moderation
 from comments.models import (
@@ -36,7 +37,11 @@ from comments.models import (
     ModerationEvent,
     decision_summary,
 )
-from comments.permissions import MODERATORS_GROUP, holds_moderate_permission
+from comments.permissions import (
+    MODERATORS_GROUP,
+    holds_moderate_permission,
+    is_moderator,
+)
 from comments.tree import Node, build_tree
 
 
@@ -536,8 +541,48 @@ def _latest_per_member(queryset: QuerySet, *, member: str) -> QuerySet:
     )
 
 
+def _pending_total() -> Coalesce:
+    """How many comments wait, from the counters moderation.py keeps: a few
+    hundred small rows, not a count over the queue."""
+    total = (
+        CommentCount.objects.filter(status=CommentStatus.PENDING)
+        .order_by()
+        .values("status")
+        .annotate(total=Sum("n"))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(total), 0)
+
+
 def pending_count() -> int:
-    return Comment.objects.pending().count()
+    return CommentCount.objects.filter(status=CommentStatus.PENDING).aggregate(
+        total=Coalesce(Sum("n"), 0)
+    )["total"]
+
+
+def navigation_pending_count(user) -> int | None:
+    """The navigation's count for a moderator (None for anyone else), in
+    the same query that tells whether they moderate (permissions.
+    is_moderator, which it answers for the rest of the request)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser or getattr(user, "_is_moderator", None) is not None:
+        return pending_count() if is_moderator(user) else None
+    moderates, has_app, pending = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            ExpressionWrapper(
+                holds_moderate_permission("pk"), output_field=BooleanField()
+            ),
+            authenticator_app_exists(OuterRef("pk")),
+            _pending_total(),
+        )
+        .get()
+    )
+    user._is_moderator = moderates
+    remember_authenticator_app(user, has_app)
+    return pending if moderates else None
 
 
 def member_comments(*, member) -> QuerySet[Comment]:

@@ -113,3 +113,19 @@ def test_replies_stay_when_their_parent_is_hidden_for_review(
         assert "Reported" not in html
         assert "hidden while a moderator reviews it" in html
         assert f'id="c{reply.pk}"' in html
+
+
+@pytest.mark.parametrize("size", [6, 240])
+@pytest.mark.parametrize("role", ["member", "moderator", "author"])
+def test_article_page_costs_at_most_8_queries_for_every_role(
+    client, article, comment_factory, django_assert_max_num_queries, request, role, size
+):
+    comment_factory.create_thread(article=article, size=size, depth=3)
+    client.force_login(request.getfixturevalue(role))
+    with django_assert_max_num_queries(8):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    # Nobody gets the anonymous readers' copy.
+    assert "csrfmiddlewaretoken" in response.content.decode()
+    if role == "moderator":
+        assert "Comments awaiting moderation" in response.content.decode()
