@@ -19,14 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, QuerySet
+from django.db.models import QuerySet
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -135,24 +134,6 @@ def unfollow_article(*, member, article_id: int) -> bool:
 
 def is_following(*, member, article: Article) -> bool:
     return Follow.objects.filter(member=member, article=article).exists()
-
-
-def verified_and_following(*, member, article: Article) -> tuple[bool, bool]:
-    """For the thread under an article, in one query so that the page's
-    cost stays fixed: whether the member has a verified address (the check
-    permissions.has_verified_email makes) and whether they follow it."""
-    if not member.is_authenticated:
-        return False, False
-    follows = Follow.objects.filter(member=member, article=article)
-    following = (
-        EmailAddress.objects.filter(
-            user=member, email__iexact=member.email, verified=True
-        )
-        .annotate(following=Exists(follows))
-        .values_list("following", flat=True)
-        .first()
-    )
-    return following is not None, bool(following)
 
 
 def followed_threads(*, member) -> QuerySet[Follow]:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
@@ -33,6 +34,7 @@ from comments.models import (
     CommentCount,
     CommentStatus,
     Flag,
+    Follow,
     MemberNote,
     ModerationEvent,
     decision_summary,
@@ -120,6 +122,41 @@ class ThreadPage:
         if self.sort != ThreadSort.OLDEST:
             parts.append(f"sort={self.sort}")
         return "?" + "&".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class ThreadViewer:
+    verified: bool  # may post and report (permissions.has_verified_email)
+    following: bool
+    waiting_here: bool  # has a comment awaiting moderation on the article
+
+
+def thread_viewer(*, user, article: Article) -> ThreadViewer:
+    """What the thread under an article needs to know of its reader, in one
+    query so that the page's cost stays fixed."""
+    if not user.is_authenticated:
+        return ThreadViewer(verified=False, following=False, waiting_here=False)
+    verified, following, waiting = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            Exists(
+                EmailAddress.objects.filter(
+                    user=OuterRef("pk"), email__iexact=user.email, verified=True
+                )
+            ),
+            Exists(Follow.objects.filter(member=OuterRef("pk"), article=article)),
+            Exists(
+                Comment.objects.filter(
+                    author=OuterRef("pk"),
+                    article=article,
+                    status=CommentStatus.PENDING,
+                )
+            ),
+        )
+        .get()
+    )
+    return ThreadViewer(verified=verified, following=following, waiting_here=waiting)
 
 
 def _shown_conversations(article_id: int, user) -> QuerySet[Comment]:
