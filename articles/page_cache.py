@@ -131,7 +131,8 @@ class CachedPage:
     content: bytes
     content_type: str
     etag: str
-    version: int
+    article_id: int
+    version: int  # the article's version it was rendered at
 
     @property
     def last_modified(self) -> int | None:
@@ -142,32 +143,47 @@ class CachedPage:
         return seconds if seconds < int(time.time()) else None
 
 
-def page_key(article_id: int, slug: str, current: int, query) -> str:
+def page_key(slug: str, query) -> str:
     # Only what changes an anonymous reader's page is in the key: other
     # parameters (a shared link's tracking tags) share the copy.
     page, sort = query.get("page", "1"), query.get("sort", "")
     digest = hashlib.blake2b(f"{page}\0{sort}".encode(), digest_size=8).hexdigest()
-    return f"{PREFIX}:page:{article_id}:{current}:{slug}:{digest}"
+    return f"{PREFIX}:page:{slug}:{digest}"
 
 
-def get(slug: str, query) -> tuple[str, int, CachedPage | None] | None:
-    """The cached page for this URL: (its key, the version it is for, the
-    page or None). None when no article has the slug: nothing to cache."""
+@dataclass(frozen=True)
+class Lookup:
+    key: str
+    article_id: int
+    version: int
+    page: CachedPage | None  # None: render it, and store it under key
+
+
+def get(slug: str, query) -> Lookup | None:
+    """The cached page for this URL, if it was rendered at the article's
+    current version: two cache reads on a hit (the page, which names its
+    article, then that article's version). None when no article has the
+    slug: nothing to cache."""
+    key = page_key(slug, query)
+    page = cache.get(key)
+    if page is not None:
+        current = cache.get(_version_key(page.article_id))
+        if current == page.version:
+            return Lookup(key, page.article_id, current, page)
     article_id = article_id_for(slug)
     if article_id is None:
         return None
-    current = version(article_id)
-    key = page_key(article_id, slug, current, query)
-    return key, current, cache.get(key)
+    return Lookup(key, article_id, version(article_id), None)
 
 
-def store(key: str, current: int, content: bytes, content_type: str) -> CachedPage:
+def store(found: Lookup, content: bytes, content_type: str) -> CachedPage:
     digest = hashlib.blake2b(content, digest_size=16).hexdigest()
     page = CachedPage(
         content=content,
         content_type=content_type,
         etag=f'"{digest}"',
-        version=current,
+        article_id=found.article_id,
+        version=found.version,
     )
-    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    cache.set(found.key, page, settings.PAGE_CACHE_SECONDS)
     return page

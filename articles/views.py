@@ -40,15 +40,13 @@ class ArticleDetailView(DetailView):
             # waiting comments. Browsers keep it, but ask again each time.
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        key, current, page = found
+        page = found.page
         if page is None:
             response = super().get(request, *args, **kwargs)
             response.render()
             if response.status_code != 200 or request.user.is_authenticated:
                 return response
-            page = page_cache.store(
-                key, current, response.content, response["Content-Type"]
-            )
+            page = page_cache.store(found, response.content, response["Content-Type"])
         response = HttpResponse(page.content, content_type=page.content_type)
         response["ETag"] = page.etag
         if page.last_modified is not None:

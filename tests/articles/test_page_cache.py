@@ -187,34 +187,58 @@ def test_comment_edited_shows_on_the_next_request(client, article, member):
     assert "Befor the typo" not in html
 
 
+def _edit_in_admin(client, article, admin, **changes):
+    staff = client.__class__()
+    staff.force_login(admin)
+    fields = {
+        "title": article.title,
+        "slug": article.slug,
+        "lede": article.lede,
+        "body": article.body,
+        "author": article.author.pk,
+        "status": article.status,
+        "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+        "published_at_1": article.published_at.strftime("%H:%M:%S"),
+        "moderation_mode": article.moderation_mode,
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+    }
+    response = staff.post(
+        f"/admin/articles/article/{article.pk}/change/", {**fields, **changes}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_article_edited_in_the_admin_shows_on_the_next_request(
     client, article, user_factory
 ):
     assert article.title in _see(client, article)
     admin = user_factory(staff=True, is_superuser=True)
-    staff = client.__class__()
-    staff.force_login(admin)
-    response = staff.post(
-        f"/admin/articles/article/{article.pk}/change/",
-        {
-            "title": "A corrected title",
-            "slug": article.slug,
-            "lede": article.lede,
-            "body": "<p>Corrected body.</p>",
-            "author": article.author.pk,
-            "status": article.status,
-            "published_at_0": article.published_at.strftime("%Y-%m-%d"),
-            "published_at_1": article.published_at.strftime("%H:%M:%S"),
-            "moderation_mode": article.moderation_mode,
-            "references-TOTAL_FORMS": "0",
-            "references-INITIAL_FORMS": "0",
-        },
+    _edit_in_admin(
+        client, article, admin, title="A corrected title", body="<p>Corrected.</p>"
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
     html = _see(client, article)
     assert "A corrected title" in html
-    assert "Corrected body." in html
+    assert "Corrected." in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_article_moved_to_a_new_slug_leaves_no_copy_at_the_old_one(
+    client, article, article_factory, user_factory
+):
+    old_url = article.get_absolute_url()
+    assert client.get(old_url).status_code == 200
+    admin = user_factory(staff=True, is_superuser=True)
+    _edit_in_admin(client, article, admin, slug="ldn-and-ms")
+    assert client.get(old_url).status_code == 404
+    assert client.get("/articles/ldn-and-ms/").status_code == 200
+    # Another article may take the old slug: it shows, not the first one.
+    newcomer = article_factory(title="A newer article", slug="ldn-in-ms")
+    _edit_in_admin(client, newcomer, admin, body="<p>Newer body.</p>")
+    html = client.get(old_url).content.decode()
+    assert "A newer article" in html
+    assert "LDN in MS" not in html
 
 
 @pytest.mark.django_db(transaction=True)
