@@ -51,6 +51,8 @@ def site_environment(**overrides: str) -> dict[str, str]:
         "DJANGO_EMAIL_BACKEND": "locmem",
         "DJANGO_LOG_LEVEL": "ERROR",
         "WEB_CONCURRENCY": "1",
+        # The tests read which server answered from its access log.
+        "GUNICORN_ACCESS_LOG": "-",
         **overrides,
     }
 
