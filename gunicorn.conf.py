@@ -21,9 +21,11 @@ keepalive = 5
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# Recycle workers now and then, so that a slow leak can't grow for ever.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, so that a slow leak can't grow for ever; not
+# too often, since a new worker compiles its templates again on its first
+# requests.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # The proxy in front (if any) on this host may say the request was https.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No access log unless asked for (GUNICORN_ACCESS_LOG=- for stdout): served
