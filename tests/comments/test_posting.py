@@ -447,3 +447,20 @@ def test_banned_word_comment_is_not_published_and_the_member_is_told(
     )
     assert "was not published" in response.content.decode()
     assert Comment.objects.get().status == CommentStatus.SPAM
+
+
+@pytest.mark.parametrize("earlier", [3, 30])
+def test_posting_costs_the_same_queries_however_much_the_member_wrote_before(
+    client, article, member, comment_factory, django_assert_max_num_queries, earlier
+):
+    for _ in range(earlier):
+        comment_factory(article=article, author=member)
+    client.force_login(member)
+    # Rules, sanitising, the insert with its event and counters, follows,
+    # and the page to go back to: no query per comment, none per
+    # constraint. (Three approved comments make the member trusted in both.)
+    with django_assert_max_num_queries(26):
+        response = client.post(
+            f"/articles/{article.slug}/comments/", {"body": "One more story."}
+        )
+    assert response.status_code == 302
