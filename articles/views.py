@@ -1,3 +1,5 @@
+import re
+
 from django.http import HttpResponse
 from django.utils.cache import (
     get_conditional_response,
@@ -8,6 +10,9 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import page_cache, selectors
+
+# As Django's GZipMiddleware reads the header.
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class ArticleListView(ListView):
@@ -47,14 +52,18 @@ class ArticleDetailView(DetailView):
             if response.status_code != 200 or request.user.is_authenticated:
                 return response
             page = page_cache.store(found, response.content, response["Content-Type"])
-        response = HttpResponse(page.content, content_type=page.content_type)
+        if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(page.gzipped, content_type=page.content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(page.content, content_type=page.content_type)
         response["ETag"] = page.etag
         if page.last_modified is not None:
             response["Last-Modified"] = http_date(page.last_modified)
         # Any cache may keep it, but must ask (If-None-Match) before using
         # it, so a change shows on the very next request.
         patch_cache_control(response, public=True, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
         return get_conditional_response(
             request,
             etag=page.etag,

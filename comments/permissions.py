@@ -57,20 +57,30 @@ def is_moderator(user) -> bool:
         return True
     cached = getattr(user, "_is_moderator", None)
     if cached is None:
-        cached, has_app = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .values_list(
-                ExpressionWrapper(
-                    holds_moderate_permission("pk"), output_field=BooleanField()
-                ),
-                authenticator_app_exists(OuterRef("pk")),
-            )
-            .get()
-        )
-        user._is_moderator = cached
-        remember_authenticator_app(user, has_app)
+        cached = read_moderator(user)[0]
     return cached
+
+
+def read_moderator(user, *also):
+    """Ask, in one query, whether an active, signed-in non-superuser
+    moderates and has an authenticator app, plus any expressions in `also`
+    (the navigation's pending count); remember the first two for the rest
+    of the request. Returns (moderates, *also's values)."""
+    moderates, has_app, *values = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            ExpressionWrapper(
+                holds_moderate_permission("pk"), output_field=BooleanField()
+            ),
+            authenticator_app_exists(OuterRef("pk")),
+            *also,
+        )
+        .get()
+    )
+    user._is_moderator = moderates
+    remember_authenticator_app(user, has_app)
+    return (moderates, *values)
 
 
 def has_verified_email(user) -> bool:

@@ -26,7 +26,6 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from accounts.mfa import authenticator_app_exists, remember_authenticator_app
 from articles.models import Article
 from comments import moderation
 from comments.models import (
@@ -43,6 +42,7 @@ from comments.permissions import (
     MODERATORS_GROUP,
     holds_moderate_permission,
     is_moderator,
+    read_moderator,
 )
 from comments.tree import Node, build_tree
 
@@ -605,20 +605,7 @@ def navigation_pending_count(user) -> int | None:
         return None
     if user.is_superuser or getattr(user, "_is_moderator", None) is not None:
         return pending_count() if is_moderator(user) else None
-    moderates, has_app, pending = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values_list(
-            ExpressionWrapper(
-                holds_moderate_permission("pk"), output_field=BooleanField()
-            ),
-            authenticator_app_exists(OuterRef("pk")),
-            _pending_total(),
-        )
-        .get()
-    )
-    user._is_moderator = moderates
-    remember_authenticator_app(user, has_app)
+    moderates, pending = read_moderator(user, _pending_total())
     return pending if moderates else None
 
 

@@ -256,7 +256,8 @@ def render(parts: list[dict], *, quick: bool, repeat: int, seconds: float) -> st
         ("Posting a comment", posting_table, "posting"),
         ("Moderation queue", queue_table, "queue"),
         (
-            "Throughput: wrk against gunicorn (PostgreSQL, Redis), anonymous",
+            "Throughput: wrk against gunicorn (PostgreSQL, Redis), anonymous,"
+            " accepting gzip as browsers do",
             throughput_table,
             "throughput",
         ),

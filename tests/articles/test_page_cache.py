@@ -2,6 +2,7 @@
 alters what they see shows on the very next request; and the headers let
 browsers and proxies revalidate cheaply."""
 
+import gzip
 import time
 
 import pytest
@@ -39,7 +40,8 @@ def test_anonymous_page_headers_let_any_cache_keep_it_but_revalidate(client, art
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert cache_control == {"public", "no-cache"}
     assert "Cookie" in response["Vary"]
-    assert response["ETag"].startswith('"')
+    assert "Accept-Encoding" in response["Vary"]
+    assert response["ETag"].startswith('W/"')
     # The CSP still applies to the cached copy: middleware runs on a hit.
     again = client.get(article.get_absolute_url())
     assert "script-src 'self'" in again["Content-Security-Policy"]
@@ -56,6 +58,19 @@ def test_conditional_get_with_the_etag_is_a_304_with_no_query(
     assert response.status_code == 304
     assert response.content == b""
     assert response["ETag"] == etag
+
+
+def test_browser_that_takes_gzip_gets_the_stored_compressed_page(client, article):
+    plain = client.get(article.get_absolute_url())
+    assert "Content-Encoding" not in plain
+    compressed = client.get(
+        article.get_absolute_url(), headers={"accept-encoding": "gzip, deflate, br"}
+    )
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+    # One page, two encodings: the same (weak) validator for both.
+    assert compressed["ETag"] == plain["ETag"]
 
 
 def test_stale_etag_gets_the_new_page(client, article, comment_factory):
