@@ -72,6 +72,8 @@ def measure_pages(scene: Scene, *, repeat: int) -> list[dict]:
     for size, article in scene.articles.items():
         url = article.get_absolute_url()
         member, anonymous = member_client(scene.viewer), Client()
+        # A browser: it takes the stored gzip bytes as they are.
+        browser = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
         cache.clear()
         for who, client, before in [
             # Members never get the anonymous page cache; emptying the cache
@@ -79,6 +81,7 @@ def measure_pages(scene: Scene, *, repeat: int) -> list[dict]:
             ("member, cold fragment", member, cache.clear),
             ("member, warm", member, None),
             ("anonymous, cached", anonymous, None),
+            ("anonymous, cached, gzip", browser, None),
         ]:
             timing = time_request(
                 f"{size:,} comments, {who}",
