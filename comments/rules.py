@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -69,19 +70,30 @@ class RuleContext:
     links: Sequence[Link] = field(default_factory=tuple)
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    wide = unicodedata.normalize("NFKC", char)
+    return "".join(
+        part.casefold()
+        for part in unicodedata.normalize("NFKD", wide)
+        if not unicodedata.combining(part)
+    )
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Case-, accent- and width-folded text, with each folded character's
-    index in the original, so matches can be shown where they were typed."""
+    index in the original, so matches can be shown where they were typed.
+    Posting folds the member's recent texts too, so it has to be quick:
+    ASCII folds to its lower case, and other characters are folded once
+    each and remembered."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     index: list[int] = []
     for i, char in enumerate(text):
-        wide = unicodedata.normalize("NFKC", char)
-        for part in unicodedata.normalize("NFKD", wide):
-            if unicodedata.combining(part):
-                continue
-            for folded in part.casefold():
-                out.append(folded)
-                index.append(i)
+        folded = _fold_char(char)
+        out.append(folded)
+        index.extend([i] * len(folded))
     return "".join(out), index
 
 

@@ -5,7 +5,10 @@ database, no settings, only evaluate(text, RuleContext(...))."""
 # ruff: noqa: RUF001
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from comments import rules
 from comments.rules import (
     Action,
     Decision,
@@ -389,3 +392,32 @@ def test_reason_as_dict_is_json_ready():
         "label": "held: 3 links",
         "matches": [[1, 2], [3, 4]],
     }
+
+
+def _fold_slowly(text: str) -> tuple[str, list[int]]:
+    """fold() as first written, a character at a time, to check the fast
+    paths against."""
+    import unicodedata
+
+    out, index = [], []
+    for i, char in enumerate(text):
+        for part in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):
+            if unicodedata.combining(part):
+                continue
+            for folded in part.casefold():
+                out.append(folded)
+                index.append(i)
+    return "".join(out), index
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_fold_gives_what_folding_each_character_gives(text):
+    assert rules.fold(text) == _fold_slowly(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Plain ASCII, LDN 4.5 mg!", "Ｆｕｌｌ-width", "Crème Brûlée", "Straße ﬁ"]
+)
+def test_fold_of_typical_texts_matches_the_slow_fold(text):
+    assert rules.fold(text) == _fold_slowly(text)
