@@ -168,20 +168,45 @@ class Lookup:
     page: CachedPage | None  # None: render it, and store it under key
 
 
+# Which article each slug named when this process last looked: a hint that
+# lets a hit read the page and its article's version in one round trip.
+# Only a hint: a hit is taken only when the page names that very article
+# (and then its version is the one just read), so a slug that moved to
+# another article costs a second read, never a stale page.
+_ARTICLE_OF_SLUG: dict[str, int] = {}
+_HINTS_KEPT = 10_000
+
+
+def _hint(slug: str, article_id: int) -> None:
+    if len(_ARTICLE_OF_SLUG) >= _HINTS_KEPT:
+        _ARTICLE_OF_SLUG.clear()
+    _ARTICLE_OF_SLUG[slug] = article_id
+
+
 def get(slug: str, query) -> Lookup | None:
-    """The cached page for this URL, if it was rendered at the article's
-    current version: two cache reads on a hit (the page, which names its
-    article, then that article's version). None when no article has the
-    slug: nothing to cache."""
+    """The cached page for this URL, if it was rendered at its article's
+    current version: one cache read on a hit (the page and the version of
+    the article this process last saw at the slug), two when the slug is
+    new to it. None when no article has the slug: nothing to cache."""
     key = page_key(slug, query)
-    page = cache.get(key)
+    hinted = _ARTICLE_OF_SLUG.get(slug)
+    if hinted is not None:
+        found = cache.get_many([key, _version_key(hinted)])
+        page, current = found.get(key), found.get(_version_key(hinted))
+        if page is not None and page.article_id != hinted:
+            current = cache.get(_version_key(page.article_id))
+    else:
+        page = cache.get(key)
+        current = cache.get(_version_key(page.article_id)) if page else None
     if page is not None:
-        current = cache.get(_version_key(page.article_id))
+        _hint(slug, page.article_id)
         if current == page.version:
             return Lookup(key, page.article_id, current, page)
     article_id = article_id_for(slug)
     if article_id is None:
+        _ARTICLE_OF_SLUG.pop(slug, None)
         return None
+    _hint(slug, article_id)
     return Lookup(key, article_id, version(article_id), None)
 
 

@@ -284,3 +284,17 @@ def test_member_deleted_shows_on_the_next_request(
     assert "Patient Pat" not in html
     assert "Kept after I leave." in html
     assert "Former member" in html
+
+
+def test_a_wrong_hint_about_the_slug_never_serves_a_stale_page(
+    client, article, article_factory, comment_factory, moderator
+):
+    other = article_factory()
+    waiting = comment_factory(
+        article=article, body="Approved after the hint went wrong.", status="pending"
+    )
+    assert "Approved after the hint went wrong." not in _see(client, article)
+    # This process's hint says the slug is the other article's.
+    page_cache._ARTICLE_OF_SLUG[article.slug] = other.pk
+    moderation.approve(waiting, by=moderator)
+    assert "Approved after the hint went wrong." in _see(client, article)
