@@ -71,7 +71,12 @@ def test_bench_page_rows_have_query_counts_bytes_and_floors(scene):
     assert {(r["size"], r["who"]) for r in rows} == {
         (size, who)
         for size in (12, 40)
-        for who in ("member, cold fragment", "member, warm", "anonymous, cached")
+        for who in (
+            "member, cold fragment",
+            "member, warm",
+            "anonymous, cached",
+            "anonymous, cached, gzip",
+        )
     }
     for row in rows:
         assert row["queries"] > 0 or row["cached"]
@@ -83,6 +88,9 @@ def test_bench_page_rows_have_query_counts_bytes_and_floors(scene):
         seconds=1,
     )
     assert "| 40 | test | member, warm |" in text
+    gzipped = {r["size"]: r["bytes"] for r in rows if r["who"].endswith("gzip")}
+    plain = {r["size"]: r["bytes"] for r in rows if r["who"] == "anonymous, cached"}
+    assert all(gzipped[size] < plain[size] for size in plain)
 
 
 def test_bench_posting_stores_every_post_it_times(scene):
