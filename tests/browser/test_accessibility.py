@@ -124,6 +124,22 @@ def test_public_pages_have_no_axe_violations_for_an_anonymous_reader(visitor, sc
     audit.assert_clean()
 
 
+def test_a_later_page_of_a_long_thread_has_no_axe_violations(visitor, scene, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 1
+    audit = Audit(visitor("reader"))
+    audit.page(
+        "page 2 of a thread, newest first",
+        f"{scene.article.get_absolute_url()}?page=2&sort=newest",
+    )
+    page = audit.visitor.page
+    expect(
+        page.get_by_role("navigation", name="Pages of comments, bottom")
+    ).to_be_visible()
+    page.get_by_role("link", name="Next page of comments").first.click()
+    expect(page.get_by_text("Page 3 of")).to_have_count(2)
+    audit.assert_clean()
+
+
 def test_member_pages_have_no_axe_violations_for_a_member_with_a_pending_comment(
     visitor, scene
 ):
