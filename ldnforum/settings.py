@@ -126,7 +126,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, sharing one client (ldnforum/cache.py).
+            "BACKEND": "ldnforum.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Keeps apart sites (or test runs) that share one Redis database.
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),

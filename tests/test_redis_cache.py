@@ -15,7 +15,20 @@ import django, json
 django.setup()
 from django.core.cache import cache
 from django.conf import settings
+import threading
 cache.set("redis-check", "ok", 5)
+# One client serves every call and every thread (ldnforum/cache.py).
+assert cache._cache.get_client() is cache._cache.get_client(write=True)
+seen = []
+threads = [
+    threading.Thread(target=lambda: seen.append(cache.get("redis-check")))
+    for _ in range(8)
+]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert seen == ["ok"] * 8, seen
 print(json.dumps([settings.CACHES["default"]["BACKEND"], cache.get("redis-check")]))
 """
 
@@ -37,5 +50,5 @@ def test_cache_is_redis_when_redis_url_is_set():
     )
     assert result.returncode == 0, result.stderr
     backend, value = json.loads(result.stdout.strip().splitlines()[-1])
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert backend == "ldnforum.cache.RedisCache"
     assert value == "ok"

@@ -29,7 +29,7 @@ LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 def redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ldnforum.cache.RedisCache",  # as production
             "LOCATION": url,
         }
     }
