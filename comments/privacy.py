@@ -53,11 +53,6 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _thread_url(comment: Comment) -> str:
-    # The permalink: it finds the comment's page of the thread when opened.
-    return comment.get_absolute_url()
-
-
 def _account(member) -> dict:
     addresses = EmailAddress.objects.filter(user=member).order_by("-primary", "email")
     roles = []
@@ -119,7 +114,7 @@ def _comment(comment: Comment, member) -> dict:
             "title": comment.article.title,
             "url": comment.article.get_absolute_url(),
         },
-        "url": _thread_url(comment)
+        "url": comment.get_absolute_url()
         if comment.status == CommentStatus.APPROVED
         else None,
         "parent_id": comment.parent_id,
@@ -152,7 +147,7 @@ def _report(flag: Flag) -> dict:
     return {
         "comment_id": comment.pk,
         "article": comment.article.title,
-        "comment_url": _thread_url(comment)
+        "comment_url": comment.get_absolute_url()
         if comment.status == CommentStatus.APPROVED
         else None,
         "reason": flag.get_reason_display(),

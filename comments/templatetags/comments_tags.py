@@ -19,15 +19,6 @@ from comments.forms import CommentForm
 register = template.Library()
 
 
-def _viewer(request, article) -> selectors.ThreadViewer:
-    cached = getattr(request, "_comment_thread_viewer", None)
-    if cached is not None and cached[0] == article.pk:
-        return cached[1]
-    viewer = selectors.thread_viewer(user=request.user, article=article)
-    request._comment_thread_viewer = (article.pk, viewer)
-    return viewer
-
-
 def _reply_to(request) -> int | None:
     value = request.GET.get("reply", "")
     return int(value) if value.isascii() and value.isdigit() else None
@@ -57,7 +48,7 @@ class _Discussion:
         self.request, self.article = request, article
         self.user = request.user
         self.page, self.sort = _page_and_sort(request)
-        self.viewer = _viewer(request, article)
+        self.viewer = selectors.thread_viewer(user=self.user, article=article)
         self.reply_to = _reply_to(request)
         self.can_post = article.accepts_comments and self.viewer.verified
         self.shared = (
@@ -104,9 +95,11 @@ class _Discussion:
         edit_open_since = timezone.now() - timedelta(
             minutes=settings.COMMENTS_EDIT_MINUTES
         )
+        urls = _url_patterns()
         if not self.shared:
             reply_form = None
             if self.can_post and self.reply_to is not None:
+                # Rendered by Django (crispy), so already safe markup.
                 reply_form = render_to_string(
                     "comments/thread.html#comment-form",
                     {
@@ -121,13 +114,15 @@ class _Discussion:
             return _render_nodes(
                 self.thread,
                 context,
-                reply_form=mark_safe(reply_form) if reply_form else None,
+                urls=urls,
+                reply_form=reply_form,
                 edit_open_since=edit_open_since,
             )
         if self._html is None:
             self._html = _render_nodes(
                 self.thread,
                 {**context, "user": _AnyMember()},
+                urls=urls,
                 reply_form=None,
                 edit_open_since=edit_open_since,
                 shared=True,
@@ -141,7 +136,8 @@ class _Discussion:
                 conversations=self.thread.conversations,
             )
             cache.set(self._key, (meta, self._html), settings.PAGE_CACHE_SECONDS)
-        return mark_safe(_personal(self._html, self.user.pk, edit_open_since))
+        # Our own autoescaped rendering, with links made by format_html.
+        return mark_safe(_personal(self._html, self.user.pk, edit_open_since, urls))
 
 
 class _AnyMember:
@@ -204,7 +200,13 @@ def _url_patterns() -> dict[str, str]:
 
 
 def _render_nodes(
-    thread, context: dict, *, reply_form, edit_open_since, shared: bool = False
+    thread,
+    context: dict,
+    *,
+    urls: dict[str, str],
+    reply_form,
+    edit_open_since,
+    shared: bool = False,
 ) -> str:
     # Jinja2 (templates/jinja2/, ldnforum/jinja.py): what each comment row
     # needs is computed here once per page, not once per comment.
@@ -214,7 +216,7 @@ def _render_nodes(
             {
                 **context,
                 "nodes": thread.nodes,
-                "urls": _url_patterns(),
+                "urls": urls,
                 "article_url": context["article"].get_absolute_url(),
                 "reply_form": reply_form,
                 # Whether a comment may still be edited, decided per comment
@@ -232,11 +234,12 @@ def _render_nodes(
 _OWN = re.compile(r"<!--own:(\d+):(\d*):(\d+)-->(.*?)<!--/own-->", re.DOTALL)
 
 
-def _personal(html: str, member_id: int, edit_open_since: datetime) -> str:
+def _personal(
+    html: str, member_id: int, edit_open_since: datetime, urls: dict[str, str]
+) -> str:
     """The shared rendering for one member: on their own comments, Edit
     (within its window) and Delete instead of Report."""
     since = edit_open_since.timestamp()
-    urls = _url_patterns()
     mine = str(member_id)
 
     def actions(match: re.Match) -> str:
