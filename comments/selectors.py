@@ -15,6 +15,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -22,7 +23,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
@@ -379,28 +380,52 @@ def _held_by(rule: str) -> Q:
     return Q(rule_reasons__icontains=f'"rule": "{rule}"')
 
 
+@dataclass(frozen=True)
+class ReplyTo:
+    """The comment a workbench item answers, as the item shows it."""
+
+    author: str | None  # None once the account is deleted
+    status: str
+    body_html: str  # stored clean HTML (sanitize.py)
+
+    @classmethod
+    def of(cls, shown: dict | None) -> "ReplyTo | None":
+        return cls(**shown) if shown else None
+
+    @property
+    def status_label(self) -> str:
+        return CommentStatus(self.status).label
+
+
 def moderation_queue(
     filters: QueueFilters | None = None, *, now=None
 ) -> QuerySet[Comment]:
     """One workbench tab, filtered and ordered, with what a moderator needs
-    to decide each item in the same query: article, parent, the member, why
-    it is here, and how many open reports it has. attach_member_history()
-    adds the member's track record for a page of it."""
+    to decide each item in the same query: article, the comment it answers
+    (reply_to_fields, for ReplyTo.of), the member, why it is here, and how many
+    open reports it has. attach_member_history() adds the member's track
+    record for a page of it."""
     filters = filters or QueueFilters()
     now = now or timezone.now()
     queryset = (
         Comment.objects.filter(_tab_filter(filters.tab, now))
-        .select_related(
-            "article",
-            "author",
-            "author__standing",
-            "parent",
-            "parent__author",
-            "moderated_by",
-        )
+        .select_related("article", "author", "author__standing", "moderated_by")
         # Articles' texts can be long and the page shows only their titles.
         .defer("article__body", "article__lede")
         .annotate(
+            # What a reply answers, as one value (ReplyTo.of reads it):
+            # joining the comments table to itself again costs PostgreSQL
+            # more planning, with its many indexes, than the query runs.
+            reply_to_fields=Subquery(
+                Comment.objects.filter(pk=OuterRef("parent_id")).values(
+                    shown=JSONObject(
+                        status="status",
+                        body_html="body_html",
+                        author="author__display_name",
+                    )
+                )[:1],
+                output_field=JSONField(),
+            ),
             open_report_count=Subquery(
                 _open_flags()
                 .filter(comment=OuterRef("pk"))

@@ -131,6 +131,7 @@ def _prepare_items(comments: list[Comment]) -> None:
             [rule] if rule and rule != "; ".join(labels) and rule not in labels else []
         )
         comment.reasons = [*labels, *extra]
+        comment.reply_to = selectors.ReplyTo.of(comment.reply_to_fields)
         comment.urls = {name: url.format(comment.pk) for name, url in patterns.items()}
         comment.member_url = member_url.format(comment.author_id)
         comment.article_url = article_url.format(comment.article.slug)

@@ -65,6 +65,33 @@ def test_queue_lists_pending_comments_oldest_first_with_context(
     assert "Newer pending reply" in html
 
 
+def test_a_reply_shows_what_it_answers_and_how_that_stands(
+    client, moderator, article, member, user_factory, comment_factory
+):
+    """The parent is shown with its author (or "a former member" once the
+    account is gone) and its status when readers can't see it; its stored
+    clean HTML is shown as HTML, not escaped."""
+    gone = user_factory(display_name="Gone Gail")
+    answered = comment_factory(
+        article=article, author=gone, body="Is LDN worth it? 1.5 mg & rising."
+    )
+    reply = comment_factory(
+        article=article,
+        author=member,
+        body="It was for me.",
+        parent=answered,
+        status="pending",
+    )
+    Comment.objects.filter(pk=answered.pk).update(status=CommentStatus.REJECTED)
+    gone.delete()
+    client.force_login(moderator)
+    html = client.get(QUEUE).content.decode()
+    item = html[html.index(f'id="queue-{reply.pk}"') :]
+    assert "In reply to a former member (rejected):" in item
+    assert "Gone Gail" not in html
+    assert "<p>Is LDN worth it? 1.5 mg &amp; rising.</p>" in item
+
+
 @pytest.mark.parametrize("size", [3, 60])
 def test_queue_queries_do_not_grow_with_its_length(
     client,
