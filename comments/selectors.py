@@ -52,11 +52,8 @@ def _moderates(user: str) -> ExpressionWrapper:
     """Whether the user in field `user` ("pk" on users, "author" on
     comments) moderates, for badges and member records: the permission
     (holds_moderate_permission), or the Moderators group."""
-    in_group = get_user_model().groups.through.objects.filter(
-        user_id=OuterRef(user), group__name=MODERATORS_GROUP
-    )
     return ExpressionWrapper(
-        holds_moderate_permission(user) | Q(Exists(in_group)),
+        holds_moderate_permission(user, or_group=MODERATORS_GROUP),
         output_field=BooleanField(),
     )
 
