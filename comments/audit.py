@@ -86,7 +86,9 @@ def log_events(log_filter: LogFilter | None = None) -> QuerySet[ModerationEvent]
     elif f.moderator is not None:
         events = events.filter(actor=f.moderator, rule="")
     if f.member is not None:
-        events = events.filter(comment__author=f.member)
+        # The comment's author, as each event records it: on the event's own
+        # index, where joining comments walks the member's whole history.
+        events = events.filter(member=f.member)
     if f.article is not None:
         events = events.filter(comment__article=f.article)
     if f.action == KEPT:
