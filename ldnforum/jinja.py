@@ -12,19 +12,17 @@ from jinja2.runtime import Context
 _ZONE = "_ldnforum_time_zone"
 
 
-def _zone(context: Context):
-    """The current time zone, read once per rendering: Django keeps it in
-    an asgiref Local, and reading that costs more than the conversion
-    itself, hundreds of times a page."""
+def _local(context: Context, value):
+    """An aware datetime (as USE_TZ gives them) in the current time zone,
+    as Django's localtime. The zone is read once per rendering: Django
+    keeps it in an asgiref Local, and reading that costs more than the
+    conversion itself, hundreds of times a page."""
+    if value.utcoffset() is None:
+        return value
     zone = context.vars.get(_ZONE)
     if zone is None:
         zone = context.vars[_ZONE] = timezone.get_current_timezone()
-    return zone
-
-
-def _local_in(zone, value):
-    # Aware datetimes, as USE_TZ gives them: to the zone (Django's localtime).
-    return value.astimezone(zone) if value.utcoffset() is not None else value
+    return value.astimezone(zone)
 
 
 @pass_context
@@ -32,7 +30,7 @@ def _date(context: Context, value, format_string: str) -> str:
     """Django's `date` filter: the value in the current time zone."""
     if not value:
         return ""
-    return dateformat.format(_local_in(_zone(context), value), format_string)
+    return dateformat.format(_local(context, value), format_string)
 
 
 @lru_cache(maxsize=512)
@@ -46,7 +44,7 @@ def _day(context: Context, value, format_string: str) -> str:
     on few days, so each day is formatted once."""
     if not value:
         return ""
-    return _format_day(_local_in(_zone(context), value).date(), format_string)
+    return _format_day(_local(context, value).date(), format_string)
 
 
 @pass_context
@@ -54,7 +52,7 @@ def _iso(context: Context, value) -> str:
     # HTML's datetime attribute allows at most milliseconds.
     if not value:
         return ""
-    return _local_in(_zone(context), value).isoformat(timespec="seconds")
+    return _local(context, value).isoformat(timespec="seconds")
 
 
 @pass_context
@@ -62,11 +60,11 @@ def _stamp_iso(context: Context, value) -> str:
     """Django's date:"Y-m-d\\TH:i:sO", for a datetime attribute."""
     if not value:
         return ""
-    return _local_in(_zone(context), value).strftime("%Y-%m-%dT%H:%M:%S%z")
+    return _local(context, value).strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
 def _stamp(context: Context, value, month: str) -> str:
-    local = _local_in(_zone(context), value)
+    local = _local(context, value)
     return f"{local.day} {local.strftime(month)} {local.strftime('%Y, %H:%M')} " + (
         local.tzname() or ""
     )
