@@ -6,7 +6,14 @@ Content a user may not see is a 404, so its existence does not leak.
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 
 from accounts.mfa import (
@@ -15,6 +22,7 @@ from accounts.mfa import (
     remember_authenticator_app,
 )
 from comments.models import Comment, CommentStatus
+from ldnforum.statements import Slot, Statement
 
 MODERATORS_GROUP = "Moderators"
 MODERATE_PERMISSION = "comments.moderate_comment"
@@ -65,14 +73,13 @@ def is_moderator(user) -> bool:
     return cached
 
 
-def read_moderator(user, *also):
-    """Ask, in one query, whether an active, signed-in non-superuser
-    moderates and has an authenticator app, plus any expressions in `also`
-    (the navigation's pending count); remember the first two for the rest
-    of the request. Returns (moderates, *also's values)."""
-    moderates, has_app, *values = (
+def moderator_query(user: Slot | list[int], *also) -> QuerySet:
+    """The values read_moderator reads, for the users in `user` (one):
+    whether they moderate, whether they have an authenticator app, then
+    the expressions in `also`."""
+    return (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk__any_of=user)
         .values_list(
             ExpressionWrapper(
                 holds_moderate_permission("pk"), output_field=BooleanField()
@@ -80,8 +87,23 @@ def read_moderator(user, *also):
             authenticator_app_exists(OuterRef("pk")),
             *also,
         )
-        .get()
     )
+
+
+# Every workbench request asks this (and, with the pending count, every
+# page a member opens): compiled once (ldnforum/statements.py).
+MODERATOR_STATEMENT = Statement(lambda user: moderator_query(user))
+
+
+def read_moderator(user, statement: Statement = MODERATOR_STATEMENT):
+    """Ask, in one query, whether an active, signed-in non-superuser
+    moderates and has an authenticator app, plus what else `statement`
+    (built on moderator_query) reads; remember the first two for the rest
+    of the request. Returns (moderates, *the other values)."""
+    rows = statement.rows(user=[user.pk])
+    if not rows:
+        raise get_user_model().DoesNotExist("The signed-in user no longer exists.")
+    moderates, has_app, *values = rows[0]
     user._is_moderator = moderates
     remember_authenticator_app(user, has_app)
     return (moderates, *values)
