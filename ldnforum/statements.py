@@ -9,9 +9,9 @@ once, with a Slot where each value goes, and keeps the SQL and the
 compiler; each run executes that SQL with the values in the slots' places,
 and the compiler converts the rows as it would have (dates on SQLite).
 
-Values go in through the `any_of` lookup, which takes a whole list as one
-parameter (`= ANY(%s)` on PostgreSQL, a JSON array on SQLite), so that the
-SQL text is the same whatever the list's length.
+A Slot stands wherever a value can; a list goes in through the `any_of`
+lookup, which takes it as one parameter (`= ANY(%s)` on PostgreSQL, a JSON
+array on SQLite), so that the SQL text is the same whatever its length.
 """
 
 import inspect
@@ -20,25 +20,51 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db.models import (
+    Expression,
+    Field,
+    ForeignObject,
+    IntegerField,
+    Lookup,
+    QuerySet,
+)
 
 _CACHE_ATTRIBUTE = "_ldnforum_statements"
+# The Bounds a compilation made, to check that each reached the parameters.
+_made: list["Bound"] = []
 
 
-class Slot:
-    """Where a Statement's value named `name` goes among the parameters.
-    `encode` turns the value into what the database takes."""
+class Slot(Expression):
+    """Where a Statement's value named `name` goes: an expression that
+    compiles to one parameter, so it stands wherever a value can
+    (`created_at__gte=since`); through `any_of`, a whole list."""
 
-    def __init__(self, name: str, encode: Callable[[Any], Any] | None = None):
+    def __init__(self, name: str, output_field: Field | None = None):
+        super().__init__(output_field=output_field or IntegerField())
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        field = self.output_field
+        bound = Bound(
+            self.name, lambda value: field.get_db_prep_value(value, connection, False)
+        )
+        _made.append(bound)
+        return "%s", [bound]
+
+    def __repr__(self) -> str:
+        return f"Slot({self.name!r})"
+
+
+class Bound:
+    """A Slot among a compiled statement's parameters: `encode` turns the
+    run's value into what the database takes, as the field would."""
+
+    def __init__(self, name: str, encode: Callable[[Any], Any]):
         self.name = name
         self.encode = encode
 
     def value(self, values: dict[str, Any]) -> Any:
-        value = values[self.name]
-        return self.encode(value) if self.encode is not None else value
-
-    def __repr__(self) -> str:
-        return f"Slot({self.name!r})"
+        return self.encode(values[self.name])
 
 
 def _json_list(values: Iterable) -> str:
@@ -46,8 +72,8 @@ def _json_list(values: Iterable) -> str:
 
 
 class AnyOf(Lookup):
-    """field__any_of=[1, 2, 3] (or a Slot): the field equals one of them.
-    One parameter whatever the list's length, unlike __in."""
+    """field__any_of=[1, 2, 3] (or a Slot holding a list): the field equals
+    one of them. One parameter whatever the list's length, unlike __in."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -56,14 +82,15 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = self.rhs
         if connection.vendor == "postgresql":
-            param = values if isinstance(values, Slot) else list(values)
-            return f"{lhs} = ANY(%s)", (*lhs_params, param)
-        # SQLite (the embedded default): the list as a JSON array.
-        if isinstance(values, Slot):
-            param = Slot(values.name, encode=_json_list)
+            sql, encode = f"{lhs} = ANY(%s)", list
         else:
-            param = _json_list(values)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, param)
+            # SQLite (the embedded default): the list as a JSON array.
+            sql, encode = f"{lhs} IN (SELECT value FROM json_each(%s))", _json_list
+        if isinstance(values, Slot):
+            bound = Bound(values.name, encode)
+            _made.append(bound)
+            return sql, (*lhs_params, bound)
+        return sql, (*lhs_params, encode(values))
 
 
 Field.register_lookup(AnyOf)
@@ -75,11 +102,22 @@ class Statement:
     """A values_list() queryset, built by `build` from one Slot per
     parameter it names, compiled once per connection. Run it with those
     names as keywords: `Statement(lambda members: ...).rows(members=[1, 2])`
-    returns the rows as tuples in the values_list's order."""
+    returns the rows as tuples in the values_list's order. A slot holds an
+    integer (or, through any_of, a list) unless `fields` names its field:
+    `Statement(lambda since: ..., fields={"since": DateTimeField()})`."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, using=DEFAULT_DB_ALIAS):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        fields: dict[str, Field] | None = None,
+        using: str = DEFAULT_DB_ALIAS,
+    ):
         self.build = build
         self.names = list(inspect.signature(build).parameters)
+        self.fields = fields or {}
+        if unknown := set(self.fields) - set(self.names):
+            raise TypeError(f"No slot named {', '.join(sorted(unknown))}.")
         self.using = using
 
     def _compiled(self):
@@ -87,14 +125,23 @@ class Statement:
         connection = connections[self.using]
         cache = connection.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
         if self not in cache:
-            slots = {name: Slot(name) for name in self.names}
+            slots = {name: Slot(name, self.fields.get(name)) for name in self.names}
             queryset = self.build(**slots).using(self.using)
             fields = getattr(queryset, "_fields", None)
             if not fields:
                 raise TypeError("A Statement's queryset is a values_list().")
             # The SQL's columns come in values_list()'s order (Query.selected).
             compiler = queryset.query.get_compiler(using=self.using)
+            _made.clear()
             sql, params = compiler.as_sql()
+            kept = {id(p) for p in params}
+            if lost := [b.name for b in _made if id(b) not in kept]:
+                # Pattern lookups (iexact, contains, startswith) rewrite
+                # their value as they compile: a Slot can't stand there.
+                raise TypeError(
+                    f"A lookup rewrote slot {', '.join(lost)}: compare "
+                    "exactly, or transform the field and the slot alike."
+                )
             cache[self] = (connection, compiler, sql, params)
         return cache[self]
 
@@ -102,7 +149,7 @@ class Statement:
         if set(values) != set(self.names):
             raise TypeError(f"This statement takes {', '.join(self.names)}.")
         connection, compiler, sql, params = self._compiled()
-        bound = [p.value(values) if isinstance(p, Slot) else p for p in params]
+        bound = [p.value(values) if isinstance(p, Bound) else p for p in params]
         with connection.cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()

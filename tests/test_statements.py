@@ -1,12 +1,12 @@
 """ldnforum/statements.py: a query compiled once answers each run with that
 run's values, as the ORM would, on SQLite and PostgreSQL alike."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, DateTimeField, Q
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, CommentStatus
@@ -106,3 +106,54 @@ def test_only_a_values_list_can_be_a_statement(db):
     statement = Statement(lambda members: Comment.objects.filter(pk__any_of=members))
     with pytest.raises(TypeError, match="values_list"):
         statement.rows(members=[1])
+
+
+SINCE = Statement(
+    lambda author, since, name: (
+        Comment.objects.filter(
+            author_id=author,
+            created_at__gte=since,
+            author__display_name=name,
+        )
+        .order_by("pk")
+        .values_list("body", flat=False)
+    ),
+    fields={"since": DateTimeField(), "name": CharField()},
+)
+
+
+def test_a_slot_stands_for_a_date_or_a_text_as_the_field_stores_it(three_members):
+    _, _, cy = three_members
+    cy_bodies = list(
+        Comment.objects.filter(author=cy).order_by("pk").values_list("body")
+    )
+    second = Comment.objects.filter(author=cy).order_by("pk")[1]
+    assert (
+        SINCE.rows(author=cy.pk, since=second.created_at, name="Cy") == (cy_bodies[1:])
+    )
+    earlier = second.created_at - timedelta(days=1)
+    assert SINCE.rows(author=cy.pk, since=earlier, name="Cy") == cy_bodies
+    assert SINCE.rows(author=cy.pk, since=earlier, name="Bo") == []
+
+
+def test_a_field_for_no_slot_is_a_mistake():
+    with pytest.raises(TypeError, match="No slot named since"):
+        Statement(lambda author: Comment.objects.all(), fields={"since": CharField()})
+
+
+def test_a_lookup_that_rewrites_its_value_refuses_a_slot(three_members):
+    """SQLite's iexact escapes its value as it compiles (PostgreSQL's
+    doesn't): the statement answers right or refuses, never wrongly."""
+    statement = Statement(
+        lambda name: (
+            get_user_model()
+            .objects.filter(display_name__iexact=name)
+            .values_list("display_name")
+        ),
+        fields={"name": CharField()},
+    )
+    if connection.vendor == "sqlite":
+        with pytest.raises(TypeError, match="rewrote slot name"):
+            statement.rows(name="bo")
+    else:
+        assert statement.rows(name="bo") == [("Bo",)]
