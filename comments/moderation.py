@@ -15,7 +15,17 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -34,6 +44,7 @@ from comments.models import (
 )
 from comments.permissions import is_moderator
 from comments.rules import Action, Decision
+from ldnforum.statements import Statement
 
 S = CommentStatus
 
@@ -82,16 +93,51 @@ def standing_of(member) -> MemberStanding | None:
     return MemberStanding.objects.filter(member=member).first()
 
 
+# Every posting asks these of its member (compiled once: ldnforum/statements.py).
+_STANDING = Statement(
+    lambda member: MemberStanding.objects.filter(member_id=member).values_list(
+        "level", "suspended_until"
+    )
+)
+_RECENTLY_REJECTED = Statement(
+    lambda member, since: (
+        ModerationEvent.objects.filter(
+            member_id=member,
+            to_status__in=[S.REJECTED, S.SPAM],
+            created_at__gte=since,
+        )
+        # The duplicate rule's own rejections (a double-clicked Post button) are
+        # no judgement on the member, so they don't cost trust.
+        .exclude(actor__isnull=True, reason=RejectionReason.DUPLICATE)
+        .values_list("pk")[:1]
+    ),
+    fields={"since": DateTimeField()},
+)
+_APPROVED_COUNT = Statement(
+    lambda member: (
+        Comment.objects.filter(author_id=member, status=S.APPROVED)
+        .order_by()
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+)
+
+
+def _standing_level(member) -> tuple[str, object]:
+    """(level, suspended_until) of member's standing, auto if none."""
+    rows = _STANDING.rows(member=member.pk)
+    return rows[0] if rows else (Standing.AUTO, None)
+
+
 def posting_block(member, *, now=None) -> str | None:
     """Why member may not post at all right now, or None."""
-    standing = standing_of(member)
-    if standing is None:
-        return None
+    level, suspended_until = _standing_level(member)
     now = now or timezone.now()
-    if standing.level == Standing.BANNED:
+    if level == Standing.BANNED:
         return "This account has been banned from posting."
-    if standing.level == Standing.SUSPENDED and standing.suspended_until > now:
-        until = timezone.localtime(standing.suspended_until)
+    if level == Standing.SUSPENDED and suspended_until > now:
+        until = timezone.localtime(suspended_until)
         return f"This account is suspended until {until:%-d %B %Y, %H:%M}."
     return None
 
@@ -101,28 +147,18 @@ def trust_of(member, article: Article) -> Trust:
         return Trust(True, RULE_AUTHOR)
     if is_moderator(member):
         return Trust(True, RULE_MODERATOR)
-    standing = standing_of(member)
-    level = standing.level if standing else Standing.AUTO
+    level, _ = _standing_level(member)
     if level == Standing.TRUSTED:
         return Trust(True, RULE_TRUSTED)
     if level == Standing.UNTRUSTED:
         return Trust(False, RULE_UNTRUSTED)
     days = settings.TRUST_REJECTION_DAYS
-    # The duplicate rule's own rejections (a double-clicked Post button) are
-    # no judgement on the member, so they don't cost trust.
-    recently_rejected = (
-        ModerationEvent.objects.filter(
-            comment__author=member,
-            to_status__in=[S.REJECTED, S.SPAM],
-            created_at__gte=timezone.now() - timedelta(days=days),
-        )
-        .exclude(actor__isnull=True, reason=RejectionReason.DUPLICATE)
-        .exists()
-    )
-    if recently_rejected:
+    since = timezone.now() - timedelta(days=days)
+    if _RECENTLY_REJECTED.rows(member=member.pk, since=since):
         return Trust(False, RULE_RECENT_REJECTION.format(days=days))
     needed = settings.TRUST_AFTER_APPROVED
-    if Comment.objects.filter(author=member, status=S.APPROVED).count() < needed:
+    approved = _APPROVED_COUNT.rows(member=member.pk)
+    if (approved[0][0] if approved else 0) < needed:
         return Trust(False, RULE_NEW_MEMBER.format(n=needed))
     return Trust(True, RULE_TRUSTED)
 

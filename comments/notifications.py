@@ -46,6 +46,7 @@ from comments.models import (
     RejectionReason,
 )
 from comments.permissions import holds_moderate_permission
+from ldnforum.statements import Statement
 
 logger = logging.getLogger(__name__)
 
@@ -157,12 +158,22 @@ def follow_on_post(*, comment: Comment) -> None:
         )
     ):
         return
-    if (
-        author.pk == comment.article.author_id
-        or not settings_for(author).follow_on_post
-    ):
+    if author.pk == comment.article.author_id or not _follows_on_post(author.pk):
         return
     follow_article(member=author, article=comment.article)
+
+
+# Every posting asks (compiled once: ldnforum/statements.py).
+_FOLLOW_ON_POST = Statement(
+    lambda member: NotificationSettings.objects.filter(member_id=member).values_list(
+        "follow_on_post"
+    )
+)
+
+
+def _follows_on_post(member_id: int) -> bool:
+    rows = _FOLLOW_ON_POST.rows(member=member_id)
+    return rows[0][0] if rows else NotificationSettings().follow_on_post
 
 
 def notification_data_for(user) -> dict:

@@ -109,12 +109,21 @@ def read_moderator(user, statement: Statement = MODERATOR_STATEMENT):
     return (moderates, *values)
 
 
+_VERIFIED_ADDRESSES = Statement(
+    lambda user: EmailAddress.objects.filter(user_id=user, verified=True).values_list(
+        "email"
+    )
+)
+
+
 def has_verified_email(user) -> bool:
-    return (
-        user.is_authenticated
-        and EmailAddress.objects.filter(
-            user=user, email__iexact=user.email, verified=True
-        ).exists()
+    """Whether the account's address is one they have verified (compared
+    as allauth's iexact lookup would)."""
+    if not user.is_authenticated:
+        return False
+    address = user.email.upper()
+    return any(
+        email.upper() == address for (email,) in _VERIFIED_ADDRESSES.rows(user=user.pk)
     )
 
 

@@ -159,17 +159,24 @@ def thread_viewer(*, user, article: Article) -> ThreadViewer:
     return ThreadViewer(verified=verified, following=following, waiting_here=waiting)
 
 
-def _shown_conversations(article_id: int, user) -> QuerySet[Comment]:
+def _shown_conversations(article_id, user) -> QuerySet[Comment]:
     """The article's top-level comments the user may see, each with its
     replies: approved (or the user's own waiting one), or kept as a
     placeholder because something below it is (what build_tree keeps)."""
+    member = user.pk if user.is_authenticated else None
+    return _conversations_shown_to(article_id, member)
+
+
+def _conversations_shown_to(article_id, member) -> QuerySet[Comment]:
+    """_shown_conversations for the member with this pk (or a Slot for
+    one), or for an anonymous reader (None)."""
     below = Comment.objects.filter(root=OuterRef("pk"))
     shown = Q(status=CommentStatus.APPROVED) | Exists(
         below.filter(status=CommentStatus.APPROVED)
     )
-    if user.is_authenticated:
-        shown |= Q(status=CommentStatus.PENDING, author=user) | Exists(
-            below.filter(status=CommentStatus.PENDING, author=user)
+    if member is not None:
+        shown |= Q(status=CommentStatus.PENDING, author_id=member) | Exists(
+            below.filter(status=CommentStatus.PENDING, author_id=member)
         )
     return Comment.objects.filter(article_id=article_id, parent__isnull=True).filter(
         shown
@@ -239,18 +246,39 @@ def comment_thread(
     )
 
 
+def _conversations_before(article, head, member=None) -> QuerySet:
+    """How many conversations come before the one headed by `head`, oldest
+    first, as the member (or an anonymous reader) sees the article."""
+    started = Subquery(
+        Comment.objects.filter(pk=head).values_list("created_at", flat=True)[:1]
+    )
+    return (
+        _conversations_shown_to(article, member)
+        .filter(Q(created_at__lt=started) | Q(created_at=started, pk__lt=head))
+        .order_by()
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+
+
+# Every posting and permalink asks one of these (compiled once:
+# ldnforum/statements.py).
+_BEFORE_FOR_READER = Statement(
+    lambda article, head: _conversations_before(article, head)
+)
+_BEFORE_FOR_MEMBER = Statement(_conversations_before)
+
+
 def thread_page_of(comment: Comment, *, user) -> int:
     """The page (oldest first) where the comment's conversation is, for
     permalinks and the redirect after posting."""
-    head_id = comment.root_id or comment.pk
-    head = Subquery(
-        Comment.objects.filter(pk=head_id).values_list("created_at", flat=True)[:1]
-    )
-    before = (
-        _shown_conversations(comment.article_id, user)
-        .filter(Q(created_at__lt=head) | Q(created_at=head, pk__lt=head_id))
-        .count()
-    )
+    where = {"article": comment.article_id, "head": comment.root_id or comment.pk}
+    if user.is_authenticated:
+        rows = _BEFORE_FOR_MEMBER.rows(**where, member=user.pk)
+    else:
+        rows = _BEFORE_FOR_READER.rows(**where)
+    before = rows[0][0] if rows else 0
     return before // settings.COMMENTS_THREADS_PER_PAGE + 1
 
 

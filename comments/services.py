@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from articles import page_cache
@@ -29,6 +30,7 @@ from comments.permissions import (
 )
 from comments.rules import Action, Decision, Link, RuleContext, evaluate
 from comments.sanitize import CONTROL_CHARACTERS, clean_comment, extract_links
+from ldnforum.statements import Statement
 
 
 def validate_body(body: str) -> str:
@@ -68,27 +70,40 @@ def attach_point(parent: Comment) -> tuple[Comment | None, int]:
     return target, (target.depth + 1 if target is not None else 1)
 
 
+# What every posting reads around the text (compiled once:
+# ldnforum/statements.py).
+_WATCH_WORDS = Statement(lambda: WatchWord.objects.values_list("kind", "phrase"))
+_WATCHED_DOMAINS = Statement(lambda: WatchedDomain.objects.values_list("domain"))
+_RECENT_POSTS = Statement(
+    lambda author, since: Comment.objects.filter(
+        author_id=author, created_at__gte=since
+    ).values_list("pk", "body", "created_at"),
+    fields={"since": DateTimeField()},
+)
+
+
 def rule_context(*, author, exclude_pk: int | None = None) -> RuleContext:
     """What the rules need to know around a member's new text."""
     now = timezone.now()
-    words = list(WatchWord.objects.values_list("kind", "phrase"))
-    mine = Comment.objects.filter(author=author)
-    if exclude_pk is not None:
-        mine = mine.exclude(pk=exclude_pk)
-    recent = mine.filter(
-        created_at__gte=now - timedelta(hours=settings.RULES_DUPLICATE_HOURS)
-    ).values_list("body", flat=True)
+    words = _WATCH_WORDS.rows()
+    duplicate_since = now - timedelta(hours=settings.RULES_DUPLICATE_HOURS)
     burst_since = now - timedelta(minutes=settings.RULES_BURST_MINUTES)
+    # One read of the member's recent comments answers both windows.
+    recent = [
+        (body, created_at)
+        for pk, body, created_at in _RECENT_POSTS.rows(
+            author=author.pk, since=min(duplicate_since, burst_since)
+        )
+        if pk != exclude_pk
+    ]
     return RuleContext(
         banned_phrases=[p for kind, p in words if kind == WatchKind.BANNED],
         suspect_phrases=[p for kind, p in words if kind == WatchKind.SUSPECT],
-        watched_domains=list(WatchedDomain.objects.values_list("domain", flat=True)),
+        watched_domains=[domain for (domain,) in _WATCHED_DOMAINS.rows()],
         max_links=settings.RULES_MAX_LINKS,
-        recent_texts=list(recent),
+        recent_texts=[body for body, at in recent if at >= duplicate_since],
         recent_count=(
-            mine.filter(created_at__gte=burst_since).count()
-            if exclude_pk is None
-            else 0
+            sum(at >= burst_since for _, at in recent) if exclude_pk is None else 0
         ),
         burst_limit=settings.RULES_BURST_COUNT,
         burst_minutes=settings.RULES_BURST_MINUTES,
