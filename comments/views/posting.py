@@ -49,7 +49,11 @@ def comment_post(request, slug):
     if parent_pk:
         # Others' pending comments and comments elsewhere look the same as
         # missing ones: the member learns nothing about them.
-        parent = Comment.objects.filter(pk=parent_pk).select_related("author").first()
+        parent = (
+            Comment.objects.filter(pk=parent_pk)
+            .select_related("author", "article")
+            .first()
+        )
         if parent is None or not can_see_comment(request.user, parent):
             return _form_page(
                 request,
