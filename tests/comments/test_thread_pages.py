@@ -174,10 +174,10 @@ def test_a_page_loads_only_its_own_conversations(article, conversations, member)
     stack = list(thread.nodes)
     while stack:
         node = stack.pop()
-        loaded.append(node.comment.body)
+        loaded.append(node.comment.body_html)
         stack.extend(node.children)
     assert len(loaded) == PER_PAGE * 3
-    assert all(body.endswith(("3.", "4.", "5.")) for body in loaded)
+    assert all(body.endswith(("3.</p>", "4.</p>", "5.</p>")) for body in loaded)
     assert thread.conversations == 8
     assert thread.num_pages == 3
 
