@@ -16,7 +16,9 @@ change, and the page's Last-Modified.
 import gzip
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -141,7 +143,8 @@ class CachedPage:
 
     @property
     def content(self) -> bytes:
-        return gzip.decompress(self.gzipped)
+        """The page as sent to a client that doesn't take gzip."""
+        return _plain(self.etag, self.gzipped)
 
     @property
     def last_modified(self) -> int | None:
@@ -150,6 +153,28 @@ class CachedPage:
         otherwise look unchanged to If-Modified-Since."""
         seconds = self.version // 1_000_000_000
         return seconds if seconds < int(time.time()) else None
+
+
+# Decompressed pages, by ETag (a digest of the very bytes, so never stale):
+# a client without gzip costs one decompression per page and process, not
+# one per request. A few pages, each at most a few hundred KB.
+_PLAIN: OrderedDict[str, bytes] = OrderedDict()
+_PLAIN_KEPT = 16
+_PLAIN_LOCK = threading.Lock()
+
+
+def _plain(etag: str, gzipped: bytes) -> bytes:
+    with _PLAIN_LOCK:
+        content = _PLAIN.get(etag)
+        if content is not None:
+            _PLAIN.move_to_end(etag)
+            return content
+    content = gzip.decompress(gzipped)
+    with _PLAIN_LOCK:
+        _PLAIN[etag] = content
+        while len(_PLAIN) > _PLAIN_KEPT:
+            _PLAIN.popitem(last=False)
+    return content
 
 
 def page_key(slug: str, query) -> str:

@@ -60,6 +60,24 @@ def test_conditional_get_with_the_etag_is_a_304_with_no_query(
     assert response["ETag"] == etag
 
 
+def test_clients_without_gzip_get_each_page_as_it_is_now(
+    client, article_factory, comment_factory
+):
+    """Their copies are decompressed once a process and kept by ETag; more
+    pages than are kept, and a change to one of them, all read right."""
+    articles = [article_factory() for _ in range(page_cache._PLAIN_KEPT + 2)]
+    for n, each in enumerate(articles):
+        comment_factory(article=each, body=f"Story {n} of many.")
+    for _ in range(2):
+        for n, each in enumerate(articles):
+            html = client.get(each.get_absolute_url()).content.decode()
+            assert f"Story {n} of many." in html
+    assert len(page_cache._PLAIN) == page_cache._PLAIN_KEPT
+    comment_factory(article=articles[-1], body="A later story.")
+    html = client.get(articles[-1].get_absolute_url()).content.decode()
+    assert "A later story." in html
+
+
 def test_browser_that_takes_gzip_gets_the_stored_compressed_page(client, article):
     plain = client.get(article.get_absolute_url())
     assert "Content-Encoding" not in plain
