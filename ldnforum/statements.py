@@ -3,8 +3,9 @@ request.
 
 A page that runs the same few query shapes with other values pays the ORM
 each time to build and compile them: for the workbench's member records,
-their last decisions and their notes, that was 6 to 9 ms of Python a page,
-more than PostgreSQL spent running them. A Statement builds its queryset
+their last decisions and their notes, 6 to 9 ms of Python a page, more
+than PostgreSQL spent running them; for a thread's comments, building
+model instances cost as much again. A Statement builds its queryset
 once, with a Slot where each value goes, and keeps the SQL and the
 compiler; each run executes that SQL with the values in the slots' places,
 and the compiler converts the rows as it would have (dates on SQLite).
@@ -16,6 +17,7 @@ array on SQLite), so that the SQL text is the same whatever its length.
 
 import inspect
 import json
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,8 +32,16 @@ from django.db.models import (
 )
 
 _CACHE_ATTRIBUTE = "_ldnforum_statements"
-# The Bounds a compilation made, to check that each reached the parameters.
-_made: list["Bound"] = []
+# The Bounds this thread's compilation made, to check that each reached
+# the parameters (threads compile on connections of their own).
+_compiling = threading.local()
+
+
+def _made(bound: "Bound") -> "Bound":
+    made = getattr(_compiling, "bounds", None)
+    if made is not None:
+        made.append(bound)
+    return bound
 
 
 class Slot(Expression):
@@ -48,8 +58,7 @@ class Slot(Expression):
         bound = Bound(
             self.name, lambda value: field.get_db_prep_value(value, connection, False)
         )
-        _made.append(bound)
-        return "%s", [bound]
+        return "%s", [_made(bound)]
 
     def __repr__(self) -> str:
         return f"Slot({self.name!r})"
@@ -87,9 +96,7 @@ class AnyOf(Lookup):
             # SQLite (the embedded default): the list as a JSON array.
             sql, encode = f"{lhs} IN (SELECT value FROM json_each(%s))", _json_list
         if isinstance(values, Slot):
-            bound = Bound(values.name, encode)
-            _made.append(bound)
-            return sql, (*lhs_params, bound)
+            return sql, (*lhs_params, _made(Bound(values.name, encode)))
         return sql, (*lhs_params, encode(values))
 
 
@@ -132,12 +139,15 @@ class Statement:
                 raise TypeError("A Statement's queryset is a values_list().")
             # The SQL's columns come in values_list()'s order (Query.selected).
             compiler = queryset.query.get_compiler(using=self.using)
-            _made.clear()
-            sql, params = compiler.as_sql()
+            _compiling.bounds = made = []
+            try:
+                sql, params = compiler.as_sql()
+            finally:
+                _compiling.bounds = None
             kept = {id(p) for p in params}
-            if lost := [b.name for b in _made if id(b) not in kept]:
-                # Pattern lookups (iexact, contains, startswith) rewrite
-                # their value as they compile: a Slot can't stand there.
+            if lost := [b.name for b in made if id(b) not in kept]:
+                # A lookup that rewrites its value as it compiles (SQLite's
+                # iexact escapes it) would send the slot's own repr.
                 raise TypeError(
                     f"A lookup rewrote slot {', '.join(lost)}: compare "
                     "exactly, or transform the field and the slot alike."
