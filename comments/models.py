@@ -43,7 +43,24 @@ class CommentQuerySet(models.QuerySet):
         return self.approved()
 
 
-class Comment(models.Model):
+class ShownAsComment:
+    """What a comment's page shows of it, for models.Comment and for the
+    thread's plain rows (selectors.ThreadComment) alike."""
+
+    __slots__ = ()
+    pk: int
+    status: str
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CommentStatus.PENDING
+
+
+class Comment(ShownAsComment, models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
     )
@@ -178,14 +195,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"pk": self.pk})
-
-    @property
-    def anchor(self) -> str:
-        return f"c{self.pk}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == CommentStatus.PENDING
 
     @property
     def rule_labels(self) -> list[str]:

@@ -37,6 +37,7 @@ from comments.models import (
     Follow,
     MemberNote,
     ModerationEvent,
+    ShownAsComment,
     decision_summary,
 )
 from comments.permissions import (
@@ -194,7 +195,7 @@ class ThreadAuthor:
 
 
 @dataclass(frozen=True, slots=True)
-class ThreadComment:
+class ThreadComment(ShownAsComment):
     """A comment as the thread shows it: the columns its row needs, read
     as plain values (building a thousand model instances, with their
     authors, cost a long page a fifth of its time)."""
@@ -216,14 +217,6 @@ class ThreadComment:
         pk, parent_id, root_id, depth, status, author_id, name, *rest = row
         author = ThreadAuthor(author_id, name) if author_id is not None else None
         return cls(pk, parent_id, root_id, depth, status, author_id, author, *rest)
-
-    @property
-    def anchor(self) -> str:
-        return f"c{self.pk}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == CommentStatus.PENDING
 
 
 # A page's conversations, whatever their number (compiled once:
