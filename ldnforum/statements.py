@@ -82,7 +82,8 @@ def _json_list(values: Iterable) -> str:
 
 class AnyOf(Lookup):
     """field__any_of=[1, 2, 3] (or a Slot holding a list): the field equals
-    one of them. One parameter whatever the list's length, unlike __in."""
+    one of them. One parameter whatever the list's length, unlike __in. On
+    PostgreSQL the list may also be an array expression (ArraySubquery)."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -90,6 +91,11 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = self.rhs
+        if hasattr(values, "as_sql") and not isinstance(values, Slot):
+            if connection.vendor != "postgresql":
+                raise TypeError("any_of takes an array expression on PostgreSQL only.")
+            array, array_params = compiler.compile(values)
+            return f"{lhs} = ANY({array})", (*lhs_params, *array_params)
         if connection.vendor == "postgresql":
             sql, encode = f"{lhs} = ANY(%s)", list
         else:

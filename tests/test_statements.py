@@ -157,3 +157,20 @@ def test_a_lookup_that_rewrites_its_value_refuses_a_slot(three_members):
             statement.rows(name="bo")
     else:
         assert statement.rows(name="bo") == [("Bo",)]
+
+
+def test_any_of_takes_an_array_of_a_subquery_on_postgresql(three_members):
+    """What the Reported tab asks: on PostgreSQL, ids from a subquery as one
+    array; SQLite has no arrays, and says so rather than run it."""
+    ann, bo, _ = three_members
+    authors = get_user_model().objects.filter(pk__in=[ann.pk, bo.pk]).values("pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        shown = Comment.objects.filter(author_id__any_of=ArraySubquery(authors))
+        assert shown.count() == 2 + 3
+    else:
+        from django.db.models import Subquery
+
+        with pytest.raises(TypeError, match="PostgreSQL only"):
+            list(Comment.objects.filter(author_id__any_of=Subquery(authors)))
