@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -48,7 +49,7 @@ from comments.permissions import (
     read_moderator,
 )
 from comments.tree import Node, build_tree
-from ldnforum.statements import Statement
+from ldnforum.statements import SQLStatement, Statement
 
 
 def _moderates(user: str) -> ExpressionWrapper:
@@ -445,16 +446,15 @@ def _has_open_reports() -> Q:
     return Q(pk__in=reported)
 
 
-def _tab_filter(tab: str, now) -> Q:
+def _tab_filter(tab: str, now=None, *, since=None) -> Q:
+    """Which comments a tab holds; the Recently approved tab's are those
+    approved `since` (by default, now less RECENTLY_APPROVED)."""
     if tab == QueueTab.REPORTED:
-        return (
-            Q(
-                status__in=TAB_STATUSES[tab],
-            )
-            & _has_open_reports()
-        )
+        return Q(status__in=TAB_STATUSES[tab]) & _has_open_reports()
     if tab == QueueTab.APPROVED:
-        return _recently_approved(now - RECENTLY_APPROVED)
+        if since is None:
+            since = now - RECENTLY_APPROVED
+        return _recently_approved(since)
     return Q(status__in=TAB_STATUSES[tab])
 
 
@@ -573,6 +573,18 @@ def queue_tab_counts(
     moderation.py keeps; the others count their few rows on their own
     indexes (open reports; comment_decided_idx for recent approvals)."""
     now = now or timezone.now()
+    since = now - RECENTLY_APPROVED
+    if matching is None:
+        row = _TAB_COUNTS.rows(since=since)[0]
+        return dict(zip(QueueTab.values, row, strict=True))
+    sql, params = _tab_counts_sql(since=since, matching=matching)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip([*QueueTab.values, "matching"], row, strict=True))
+
+
+def _tab_counts_sql(*, since, matching=None) -> tuple[str, list]:
     counted: dict[str, QuerySet] = {}
     for tab in QueueTab.values:
         if tab in _COUNTED_TABS:
@@ -584,7 +596,9 @@ def queue_tab_counts(
                 .values("total")
             )
         else:
-            counted[tab] = Comment.objects.filter(_tab_filter(tab, now)).values("pk")
+            counted[tab] = Comment.objects.filter(_tab_filter(tab, since=since)).values(
+                "pk"
+            )
     if matching is not None:
         counted["matching"] = matching.values("pk")
     selects, params = [], []
@@ -595,10 +609,14 @@ def queue_tab_counts(
         else:
             selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
         params.extend(query_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(selects)}", params)
-        row = cursor.fetchone()
-    return dict(zip(counted, row, strict=True))
+    return f"SELECT {', '.join(selects)}", params
+
+
+# Every workbench page asks (compiled once: ldnforum/statements.py); a
+# filtered list's count comes with its own query.
+_TAB_COUNTS = SQLStatement(
+    lambda since: _tab_counts_sql(since=since), fields={"since": DateTimeField()}
+)
 
 
 @dataclass(frozen=True)

@@ -139,15 +139,9 @@ class Statement:
         cache = connection.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
         if self not in cache:
             slots = {name: Slot(name, self.fields.get(name)) for name in self.names}
-            queryset = self.build(**slots).using(self.using)
-            fields = getattr(queryset, "_fields", None)
-            if not fields:
-                raise TypeError("A Statement's queryset is a values_list().")
-            # The SQL's columns come in values_list()'s order (Query.selected).
-            compiler = queryset.query.get_compiler(using=self.using)
             _compiling.bounds = made = []
             try:
-                sql, params = compiler.as_sql()
+                compiler, sql, params = self._compile(slots)
             finally:
                 _compiling.bounds = None
             kept = {id(p) for p in params}
@@ -161,6 +155,14 @@ class Statement:
             cache[self] = (connection, compiler, sql, params)
         return cache[self]
 
+    def _compile(self, slots: dict[str, Slot]):
+        queryset = self.build(**slots).using(self.using)
+        if not getattr(queryset, "_fields", None):
+            raise TypeError("A Statement's queryset is a values_list().")
+        # The SQL's columns come in values_list()'s order (Query.selected).
+        compiler = queryset.query.get_compiler(using=self.using)
+        return (compiler, *compiler.as_sql())
+
     def rows(self, **values: Any) -> list[tuple]:
         if set(values) != set(self.names):
             raise TypeError(f"This statement takes {', '.join(self.names)}.")
@@ -169,4 +171,17 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
+        if compiler is None:
+            return [tuple(row) for row in fetched]
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
+class SQLStatement(Statement):
+    """A Statement whose `build` returns (sql, params) made from querysets'
+    own SQL (sql_with_params()), for a query the ORM can't say in one
+    queryset: a row of scalar subqueries, say. Its rows come as the
+    database gives them, unconverted."""
+
+    def _compile(self, slots: dict[str, Slot]):
+        sql, params = self.build(**slots)
+        return (None, sql, tuple(params))

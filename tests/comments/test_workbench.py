@@ -178,6 +178,18 @@ def test_tabs_show_their_counts_on_the_page(mod_client, board):
     }
 
 
+def test_recently_approved_counts_the_week_before_each_moment(board):
+    """The tab counts are compiled once (ldnforum/statements.py): each
+    request's moment still decides what the last week is."""
+    later = timezone.now() + timedelta(days=1)
+    week_on = later + selectors.RECENTLY_APPROVED
+    counts = [
+        selectors.queue_tab_counts(now=moment)[selectors.QueueTab.APPROVED]
+        for moment in (later, week_on, later)
+    ]
+    assert counts == [1, 0, 1]
+
+
 @pytest.mark.parametrize(
     ("tab", "expected"),
     [
