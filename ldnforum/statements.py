@@ -76,10 +76,6 @@ class Bound:
         return self.encode(values[self.name])
 
 
-def _json_list(values: Iterable) -> str:
-    return json.dumps(list(values))
-
-
 class AnyOf(Lookup):
     """field__any_of=[1, 2, 3] (or a Slot holding a list): the field equals
     one of them. One parameter whatever the list's length, unlike __in. On
@@ -96,11 +92,25 @@ class AnyOf(Lookup):
                 raise TypeError("any_of takes an array expression on PostgreSQL only.")
             array, array_params = compiler.compile(values)
             return f"{lhs} = ANY({array})", (*lhs_params, *array_params)
+        field = self.lhs.output_field
+
+        def prepared(values: Iterable) -> list:
+            # Each value as the field stores it, as __in would: a model
+            # instance as its key, a date as SQLite keeps it.
+            return [
+                field.get_db_prep_value(getattr(v, "pk", v), connection, False)
+                for v in values
+            ]
+
         if connection.vendor == "postgresql":
-            sql, encode = f"{lhs} = ANY(%s)", list
+            sql, encode = f"{lhs} = ANY(%s)", prepared
         else:
             # SQLite (the embedded default): the list as a JSON array.
-            sql, encode = f"{lhs} IN (SELECT value FROM json_each(%s))", _json_list
+            sql = f"{lhs} IN (SELECT value FROM json_each(%s))"
+
+            def encode(values: Iterable) -> str:
+                return json.dumps(prepared(values))
+
         if isinstance(values, Slot):
             return sql, (*lhs_params, _made(Bound(values.name, encode)))
         return sql, (*lhs_params, encode(values))
@@ -139,11 +149,13 @@ class Statement:
         cache = connection.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
         if self not in cache:
             slots = {name: Slot(name, self.fields.get(name)) for name in self.names}
+            outer = getattr(_compiling, "bounds", None)
             _compiling.bounds = made = []
             try:
                 compiler, sql, params = self._compile(slots)
             finally:
-                _compiling.bounds = None
+                # A statement compiled while another builds leaves it be.
+                _compiling.bounds = outer
             kept = {id(p) for p in params}
             if lost := [b.name for b in made if id(b) not in kept]:
                 # A lookup that rewrites its value as it compiles (SQLite's

@@ -174,3 +174,20 @@ def test_any_of_takes_an_array_of_a_subquery_on_postgresql(three_members):
 
         with pytest.raises(TypeError, match="PostgreSQL only"):
             list(Comment.objects.filter(author_id__any_of=Subquery(authors)))
+
+
+def test_any_of_takes_values_as_in_would(three_members):
+    """Members themselves, or dates, as __in takes them: each as its field
+    stores it, on both databases."""
+    ann, bo, _ = three_members
+    by_member = Comment.objects.filter(author__any_of=[ann, bo])
+    assert by_member.count() == Comment.objects.filter(author__in=[ann, bo]).count()
+    first = Comment.objects.filter(author=bo).order_by("pk").first()
+    at_that_moment = Comment.objects.filter(created_at__any_of=[first.created_at])
+    assert list(at_that_moment.values_list("pk", flat=True)) == [first.pk]
+    later = Statement(
+        lambda moments: Comment.objects.filter(created_at__any_of=moments).values_list(
+            "body"
+        )
+    )
+    assert later.rows(moments=[first.created_at]) == [(first.body,)]

@@ -464,3 +464,33 @@ def test_posting_costs_the_same_queries_however_much_the_member_wrote_before(
             f"/articles/{article.slug}/comments/", {"body": "One more story."}
         )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("account", "verified_address", "may_post"),
+    [
+        ("Pat.Case@example.com", "pat.case@example.com", True),
+        # Python's upper() makes "ß" "SS"; the database's comparison doesn't.
+        ("strasse@example.com", "straße@example.com", False),
+        ("pat@example.com", "pat@other.example.com", False),
+    ],
+)
+def test_posting_and_the_thread_agree_on_a_verified_address(
+    client, article, user_factory, account, verified_address, may_post
+):
+    """The address must be one the member verified, compared as the
+    database compares it: the thread shows the form exactly when posting
+    would accept the comment."""
+    from allauth.account.models import EmailAddress
+
+    member = user_factory(email=account, verified=False)
+    EmailAddress.objects.create(user=member, email=verified_address, verified=True)
+    client.force_login(member)
+    page = page_text(client, article)
+    response = client.post(
+        reverse("comments:post", kwargs={"slug": article.slug}),
+        {"body": "My neurologist agreed to a trial of LDN."},
+    )
+    assert ("verify your email address" not in page) is may_post
+    assert (response.status_code == 302) is may_post
+    assert Comment.objects.filter(author=member).exists() is may_post
