@@ -14,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.functions import Upper
 from django.http import Http404
@@ -75,13 +76,13 @@ def is_moderator(user) -> bool:
     return cached
 
 
-def moderator_query(user: Slot | list[int], *also) -> QuerySet:
-    """The values read_moderator reads, for the users in `user` (one):
-    whether they moderate, whether they have an authenticator app, then
-    the expressions in `also`."""
+def moderator_query(user, *also) -> QuerySet:
+    """The values read_moderator reads, for the user with this pk (or a
+    Slot for one): whether they moderate, whether they have an
+    authenticator app, then the expressions in `also`."""
     return (
         get_user_model()
-        .objects.filter(pk__any_of=user)
+        .objects.filter(pk=user)
         .values_list(
             ExpressionWrapper(
                 holds_moderate_permission("pk"), output_field=BooleanField()
@@ -102,7 +103,7 @@ def read_moderator(user, statement: Statement = MODERATOR_STATEMENT):
     moderates and has an authenticator app, plus what else `statement`
     (built on moderator_query) reads; remember the first two for the rest
     of the request. Returns (moderates, *the other values)."""
-    rows = statement.rows(user=[user.pk])
+    rows = statement.rows(user=user.pk)
     if not rows:
         raise get_user_model().DoesNotExist("The signed-in user no longer exists.")
     moderates, has_app, *values = rows[0]
@@ -111,16 +112,22 @@ def read_moderator(user, statement: Statement = MODERATOR_STATEMENT):
     return (moderates, *values)
 
 
-_VERIFIED_ADDRESS = Statement(
-    lambda user, email: (
+def verified_addresses(user, email) -> QuerySet[EmailAddress]:
+    """The user's verified addresses equal to `email`, compared as iexact
+    compares (UPPER of both sides): the one rule posting and the thread
+    page share. `user` and `email` may be Slots; SQLite's iexact can't
+    take one, as it escapes its value while it compiles."""
+    if not isinstance(email, Slot):
+        email = Value(email)
+    return (
         EmailAddress.objects.filter(user_id=user, verified=True)
-        # As iexact compares (UPPER on PostgreSQL, ASCII folding on SQLite), so
-        # that this agrees with selectors.thread_viewer; a Slot can't stand in
-        # SQLite's iexact, which escapes its value as it compiles.
         .alias(upper_email=Upper("email"))
-        .filter(upper_email=Upper(Slot("email", CharField())))
-        .values_list("pk")[:1]
-    ),
+        .filter(upper_email=Upper(email))
+    )
+
+
+_VERIFIED_ADDRESS = Statement(
+    lambda user, email: verified_addresses(user, email).values_list("pk")[:1],
     fields={"email": CharField()},
 )
 

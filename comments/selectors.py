@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
@@ -47,6 +46,7 @@ from comments.permissions import (
     is_moderator,
     moderator_query,
     read_moderator,
+    verified_addresses,
 )
 from comments.tree import Node, build_tree
 from ldnforum.statements import SQLStatement, Statement
@@ -142,11 +142,7 @@ def thread_viewer(*, user, article: Article) -> ThreadViewer:
         get_user_model()
         .objects.filter(pk=user.pk)
         .values_list(
-            Exists(
-                EmailAddress.objects.filter(
-                    user=OuterRef("pk"), email__iexact=user.email, verified=True
-                )
-            ),
+            Exists(verified_addresses(OuterRef("pk"), user.email)),
             Exists(Follow.objects.filter(member=OuterRef("pk"), article=article)),
             Exists(
                 Comment.objects.filter(
@@ -161,17 +157,11 @@ def thread_viewer(*, user, article: Article) -> ThreadViewer:
     return ThreadViewer(verified=verified, following=following, waiting_here=waiting)
 
 
-def _shown_conversations(article_id, user) -> QuerySet[Comment]:
-    """The article's top-level comments the user may see, each with its
-    replies: approved (or the user's own waiting one), or kept as a
-    placeholder because something below it is (what build_tree keeps)."""
-    member = user.pk if user.is_authenticated else None
-    return _conversations_shown_to(article_id, member)
-
-
-def _conversations_shown_to(article_id, member) -> QuerySet[Comment]:
-    """_shown_conversations for the member with this pk (or a Slot for
-    one), or for an anonymous reader (None)."""
+def _shown_conversations(article_id, member) -> QuerySet[Comment]:
+    """The article's top-level comments the member with this pk (or a Slot
+    for one; None for an anonymous reader) may see, each with its replies:
+    approved (or the member's own waiting one), or kept as a placeholder
+    because something below it is (what build_tree keeps)."""
     below = Comment.objects.filter(root=OuterRef("pk"))
     shown = Q(status=CommentStatus.APPROVED) | Exists(
         below.filter(status=CommentStatus.APPROVED)
@@ -258,11 +248,12 @@ def comment_thread(
     after reports) stays as a placeholder so the thread keeps its shape."""
     if sort not in ThreadSort.values or page < 1:
         raise NoSuchThreadPage(page, sort)
+    viewer = user.pk if user.is_authenticated else None
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     start = (page - 1) * per_page
     # The page's top-level comments and the total in one query.
     heads = list(
-        _shown_conversations(article.pk, user)
+        _shown_conversations(article.pk, viewer)
         .annotate(total=Window(Count("pk")))
         .order_by(*_conversation_order(sort))
         .values_list("pk", "total")[start : start + per_page]
@@ -277,7 +268,6 @@ def comment_thread(
     rows = []
     if ids:
         rows = [ThreadComment.of(row) for row in _THREAD_ROWS.rows(heads=ids)]
-    viewer = user.pk if user.is_authenticated else None
 
     def is_visible(comment: Comment) -> bool:
         return comment.status == CommentStatus.APPROVED or (
@@ -303,7 +293,7 @@ def _conversations_before(article, head, member=None) -> QuerySet:
         Comment.objects.filter(pk=head).values_list("created_at", flat=True)[:1]
     )
     return (
-        _conversations_shown_to(article, member)
+        _shown_conversations(article, member)
         .filter(Q(created_at__lt=started) | Q(created_at=started, pk__lt=head))
         .order_by()
         .values("article_id")
@@ -446,14 +436,12 @@ def _has_open_reports() -> Q:
     return Q(pk__in=reported)
 
 
-def _tab_filter(tab: str, now=None, *, since=None) -> Q:
+def _tab_filter(tab: str, since) -> Q:
     """Which comments a tab holds; the Recently approved tab's are those
-    approved `since` (by default, now less RECENTLY_APPROVED)."""
+    approved `since` (now less RECENTLY_APPROVED)."""
     if tab == QueueTab.REPORTED:
         return Q(status__in=TAB_STATUSES[tab]) & _has_open_reports()
     if tab == QueueTab.APPROVED:
-        if since is None:
-            since = now - RECENTLY_APPROVED
         return _recently_approved(since)
     return Q(status__in=TAB_STATUSES[tab])
 
@@ -499,7 +487,7 @@ def moderation_queue(
     filters = filters or QueueFilters()
     now = now or timezone.now()
     queryset = (
-        Comment.objects.filter(_tab_filter(filters.tab, now))
+        Comment.objects.filter(_tab_filter(filters.tab, now - RECENTLY_APPROVED))
         .select_related("article", "author", "author__standing", "moderated_by")
         # Articles' texts can be long and the page shows only their titles.
         .defer("article__body", "article__lede")
@@ -596,9 +584,7 @@ def _tab_counts_sql(*, since, matching=None) -> tuple[str, list]:
                 .values("total")
             )
         else:
-            counted[tab] = Comment.objects.filter(_tab_filter(tab, since=since)).values(
-                "pk"
-            )
+            counted[tab] = Comment.objects.filter(_tab_filter(tab, since)).values("pk")
     if matching is not None:
         counted["matching"] = matching.values("pk")
     selects, params = [], []
