@@ -44,7 +44,7 @@ from comments.models import (
 )
 from comments.permissions import is_moderator
 from comments.rules import Action, Decision
-from ldnforum.statements import Statement
+from ldnforum.statements import ModelStatement, Statement
 
 S = CommentStatus
 
@@ -89,16 +89,17 @@ class Trust:
     rule: str  # why, in the words the queue shows
 
 
-def standing_of(member) -> MemberStanding | None:
-    return MemberStanding.objects.filter(member=member).first()
-
-
 # Every posting asks these of its member (compiled once: ldnforum/statements.py).
-_STANDING = Statement(
-    lambda member: MemberStanding.objects.filter(member_id=member).values_list(
-        "level", "suspended_until"
-    )
+_STANDING = ModelStatement(
+    lambda member: MemberStanding.objects.filter(member_id=member)
 )
+
+
+def standing_of(member) -> MemberStanding | None:
+    found = _STANDING.rows(member=member.pk)
+    return found[0] if found else None
+
+
 _RECENTLY_REJECTED = Statement(
     lambda member, since: (
         ModerationEvent.objects.filter(
@@ -124,20 +125,16 @@ _APPROVED_COUNT = Statement(
 )
 
 
-def _standing_level(member) -> tuple[str, object]:
-    """(level, suspended_until) of member's standing, auto if none."""
-    rows = _STANDING.rows(member=member.pk)
-    return rows[0] if rows else (Standing.AUTO, None)
-
-
 def posting_block(member, *, now=None) -> str | None:
     """Why member may not post at all right now, or None."""
-    level, suspended_until = _standing_level(member)
+    standing = standing_of(member)
+    if standing is None:
+        return None
     now = now or timezone.now()
-    if level == Standing.BANNED:
+    if standing.level == Standing.BANNED:
         return "This account has been banned from posting."
-    if level == Standing.SUSPENDED and suspended_until > now:
-        until = timezone.localtime(suspended_until)
+    if standing.level == Standing.SUSPENDED and standing.suspended_until > now:
+        until = timezone.localtime(standing.suspended_until)
         return f"This account is suspended until {until:%-d %B %Y, %H:%M}."
     return None
 
@@ -147,7 +144,8 @@ def trust_of(member, article: Article) -> Trust:
         return Trust(True, RULE_AUTHOR)
     if is_moderator(member):
         return Trust(True, RULE_MODERATOR)
-    level, _ = _standing_level(member)
+    standing = standing_of(member)
+    level = standing.level if standing else Standing.AUTO
     if level == Standing.TRUSTED:
         return Trust(True, RULE_TRUSTED)
     if level == Standing.UNTRUSTED:

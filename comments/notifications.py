@@ -46,7 +46,7 @@ from comments.models import (
     RejectionReason,
 )
 from comments.permissions import holds_moderate_permission
-from ldnforum.statements import Statement
+from ldnforum.statements import ModelStatement
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +92,18 @@ def muted() -> Iterator[None]:
 # Preferences and follows --------------------------------------------------
 
 
+# Every posting asks (compiled once: ldnforum/statements.py).
+_SETTINGS = ModelStatement(
+    lambda member: NotificationSettings.objects.filter(member_id=member)
+)
+
+
 def settings_for(member) -> NotificationSettings:
     """The member's settings (a member or their pk), or the defaults
     (unsaved) when they never changed any."""
     member_id = getattr(member, "pk", member)
-    found = NotificationSettings.objects.filter(member_id=member_id).first()
-    return found or NotificationSettings(member_id=member_id)
+    found = _SETTINGS.rows(member=member_id)
+    return found[0] if found else NotificationSettings(member_id=member_id)
 
 
 def _settings_for_many(member_ids: Iterable[int]) -> dict[int, NotificationSettings]:
@@ -158,22 +164,12 @@ def follow_on_post(*, comment: Comment) -> None:
         )
     ):
         return
-    if author.pk == comment.article.author_id or not _follows_on_post(author.pk):
+    if (
+        author.pk == comment.article.author_id
+        or not settings_for(author).follow_on_post
+    ):
         return
     follow_article(member=author, article=comment.article)
-
-
-# Every posting asks (compiled once: ldnforum/statements.py).
-_FOLLOW_ON_POST = Statement(
-    lambda member: NotificationSettings.objects.filter(member_id=member).values_list(
-        "follow_on_post"
-    )
-)
-
-
-def _follows_on_post(member_id: int) -> bool:
-    rows = _FOLLOW_ON_POST.rows(member=member_id)
-    return rows[0][0] if rows else NotificationSettings().follow_on_post
 
 
 def notification_data_for(user) -> dict:

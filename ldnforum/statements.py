@@ -167,8 +167,11 @@ class Statement:
             cache[self] = (connection, compiler, sql, params)
         return cache[self]
 
+    def _queryset(self, slots: dict[str, Slot]) -> QuerySet:
+        return self.build(**slots)
+
     def _compile(self, slots: dict[str, Slot]):
-        queryset = self.build(**slots).using(self.using)
+        queryset = self._queryset(slots).using(self.using)
         if not getattr(queryset, "_fields", None):
             raise TypeError("A Statement's queryset is a values_list().")
         # The SQL's columns come in values_list()'s order (Query.selected).
@@ -186,6 +189,22 @@ class Statement:
         if compiler is None:
             return [tuple(row) for row in fetched]
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
+class ModelStatement(Statement):
+    """A Statement whose `build` returns a queryset of one model: its rows
+    are that model's instances, every concrete field read, as the ORM
+    would build them."""
+
+    def _queryset(self, slots: dict[str, Slot]) -> QuerySet:
+        queryset = self.build(**slots)
+        self.model = queryset.model
+        self.attnames = [f.attname for f in self.model._meta.concrete_fields]
+        return queryset.values_list(*self.attnames)
+
+    def rows(self, **values: Any) -> list:
+        found = super().rows(**values)
+        return [self.model.from_db(self.using, self.attnames, row) for row in found]
 
 
 class SQLStatement(Statement):

@@ -191,3 +191,22 @@ def test_any_of_takes_values_as_in_would(three_members):
         )
     )
     assert later.rows(moments=[first.created_at]) == [(first.body,)]
+
+
+def test_a_model_statement_gives_instances_as_the_orm_does(three_members):
+    """Every field read, and the instance saves as one the ORM loaded."""
+    from ldnforum.statements import ModelStatement
+
+    _, bo, _ = three_members
+    mine = ModelStatement(
+        lambda author: Comment.objects.filter(author_id=author).order_by("pk")
+    )
+    found = mine.rows(author=bo.pk)
+    assert found == list(Comment.objects.filter(author=bo).order_by("pk"))
+    assert [c.body_html for c in found] == [
+        c.body_html for c in Comment.objects.filter(author=bo).order_by("pk")
+    ]
+    found[0].moderation_note = "Checked."
+    found[0].save(update_fields=["moderation_note"])
+    assert Comment.objects.get(pk=found[0].pk).moderation_note == "Checked."
+    assert Comment.objects.count() == 9
