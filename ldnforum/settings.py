@@ -120,6 +120,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Lets ldnforum/statements.py prepare its queries on the server (Django's
+    # own cursors prepare nothing either way). Turn it off behind a
+    # connection pooler in transaction mode, which can't keep them.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1" else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # comment_decided_idx includes two columns for PostgreSQL's index-only
 # scans; SQLite, which make run uses, builds the index without them.

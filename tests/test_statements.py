@@ -210,3 +210,41 @@ def test_a_model_statement_gives_instances_as_the_orm_does(three_members):
     found[0].save(update_fields=["moderation_note"])
     assert Comment.objects.get(pk=found[0].pk).moderation_note == "Checked."
     assert Comment.objects.count() == 9
+
+
+def _prepared_on_this_connection() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_postgresql_prepares_a_statement_once_and_nothing_of_django_s(
+    three_members,
+):
+    """Each run after the first skips planning; Django's own queries stay
+    unprepared (a pooler in transaction mode can't keep them), and a
+    connection told to prepare nothing still answers."""
+    ann, bo, cy = three_members
+    for authors in ([ann.pk], [bo.pk, cy.pk], [cy.pk]):
+        assert BY_AUTHOR.rows(authors=authors) == list(_by_author(authors))
+    list(Comment.objects.filter(body="waiting"))
+    prepared = _prepared_on_this_connection()
+    _, _, sql, _ = BY_AUTHOR._compiled()
+    assert prepared.count(sql.replace("%s", "$1")) == 1
+    assert not [sql for sql in prepared if "waiting" in sql]
+
+    # As DJANGO_DB_PREPARED_STATEMENTS=0 leaves the connection.
+    connection.connection.prepare_threshold = None
+    try:
+        waiting = Statement(
+            lambda members: Comment.objects.filter(
+                author_id__any_of=members, status=CommentStatus.PENDING
+            ).values_list("body")
+        )
+        assert waiting.rows(members=[bo.pk]) == [("waiting",)]
+        assert _prepared_on_this_connection() == prepared
+    finally:
+        connection.connection.prepare_threshold = 5
