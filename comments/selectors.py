@@ -553,18 +553,25 @@ _COUNTED_TABS = {
 
 
 def queue_tab_counts(
-    *, now=None, matching: QuerySet[Comment] | None = None
+    *,
+    now=None,
+    matching: QuerySet[Comment] | None = None,
+    matching_limit: int | None = None,
 ) -> dict[str, int]:
     """How many comments each workbench tab holds (and, given `matching`,
-    how many a filtered list holds, under the key "matching"), in one
-    query of scalar subqueries. A tab that is one status sums the counters
-    moderation.py keeps; the others count their few rows on their own
-    indexes (open reports; comment_decided_idx for recent approvals)."""
+    how many a filtered list holds, under the key "matching": at most
+    `matching_limit`), in one query of scalar subqueries. A tab that is one
+    status sums the counters moderation.py keeps; the others count their
+    few rows on their own indexes (open reports; comment_decided_idx for
+    recent approvals)."""
     now = now or timezone.now()
     since = now - RECENTLY_APPROVED
     if matching is None:
         row = _TAB_COUNTS.rows(since=since)[0]
         return dict(zip(QueueTab.values, row, strict=True))
+    matching = matching.order_by().values("pk")
+    if matching_limit is not None:
+        matching = matching[:matching_limit]
     sql, params = _tab_counts_sql(since=since, matching=matching)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -586,10 +593,12 @@ def _tab_counts_sql(*, since, matching=None) -> tuple[str, list]:
         else:
             counted[tab] = Comment.objects.filter(_tab_filter(tab, since)).values("pk")
     if matching is not None:
-        counted["matching"] = matching.values("pk")
+        counted["matching"] = matching  # unordered, and maybe limited
     selects, params = [], []
     for key, queryset in counted.items():
-        sql, query_params = queryset.order_by().query.sql_with_params()
+        if key != "matching":
+            queryset = queryset.order_by()
+        sql, query_params = queryset.query.sql_with_params()
         if key in _COUNTED_TABS:
             selects.append(f"COALESCE(({sql}), 0)")
         else:

@@ -183,8 +183,16 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
     filter_form = QueueFilterForm(data)
     filters = filter_form.filters() if filter_form.is_valid() else None
     queue = selectors.moderation_queue(filters, now=now) if filters else None
+    narrowed = filters is not None and filters.narrowed
+    page_size = settings.MODERATION_QUEUE_PAGE_SIZE
+    asked = _page_number(data)
+    # Matches are counted to the limit, or to the end of the page asked
+    # for if that is further, and one more: reaching that says "more".
+    count_limit = max(settings.MODERATION_QUEUE_COUNT_LIMIT, asked * page_size) + 1
     counts = selectors.queue_tab_counts(
-        now=now, matching=queue if filters and filters.narrowed else None
+        now=now,
+        matching=queue if narrowed else None,
+        matching_limit=count_limit,
     )
     request.moderation_pending_count = counts[QueueTab.PENDING]
     context = {
@@ -199,10 +207,14 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
         "comments": [],
     }
     if filters is not None:
-        paginator = Paginator(queue, settings.MODERATION_QUEUE_PAGE_SIZE)
+        paginator = Paginator(queue, page_size)
         # Counted already, with the tabs.
-        paginator.count = counts["matching" if filters.narrowed else filters.tab]
-        page = paginator.get_page(data.get("page"))
+        paginator.count = counts["matching" if narrowed else filters.tab]
+        more_than = (
+            count_limit - 1 if narrowed and paginator.count == count_limit else 0
+        )
+        # Past the count, only numbered pages are known ("last" is not).
+        page = paginator.get_page(asked if more_than else data.get("page"))
         comments = list(page.object_list)
         selectors.attach_member_history(comments)
         if page.number != 1:
@@ -227,7 +239,8 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
                 reject_options=reject_options,
                 remove_options=remove_options,
             ),
-            filtered=filters.narrowed,
+            filtered=narrowed,
+            more_than=more_than,
             bulk_actions=bulk_actions,
             bulk_can_reject="reject" in BULK_ACTIONS_BY_TAB[tab],
             bulk_form=bulk_form if bulk_form is not None else BulkActionForm(tab=tab),
@@ -258,6 +271,15 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
         clear_url=_queue_url({}, tab=tab if tab != QueueTab.PENDING else ""),
     )
     return render(request, "moderation/queue.html", context, status=status)
+
+
+def _page_number(data: QueryDict) -> int:
+    """The page a request asks for, as a number (1 for none, "last" or
+    anything else the paginator would turn into a page of its own)."""
+    page = data.get("page", "")
+    return (
+        int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 10**6 else 1
+    )
 
 
 def _selected(bulk_form) -> set[int]:

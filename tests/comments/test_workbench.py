@@ -366,6 +366,42 @@ def test_filters_are_kept_by_tabs_and_pages(
     assert len(listed(page2)) == 1
 
 
+def test_a_filter_with_very_many_matches_counts_them_only_so_far(
+    mod_client, article, member, comment_factory, settings
+):
+    """Past the count limit the page says "more than", and every page
+    still comes full, the last one too, however far the moderator goes."""
+    settings.MODERATION_QUEUE_PAGE_SIZE = 2
+    settings.MODERATION_QUEUE_COUNT_LIMIT = 3
+    made = [
+        comment_factory(article=article, author=member, status=S.PENDING)
+        for _ in range(9)
+    ]
+    filtered = {"member": "patient"}
+    html = unescape(mod_client.get(QUEUE, filtered).content.decode())
+    assert "More than 3 comments match these filters." in html
+    assert "Page 1 of 2 or more" in html
+    assert "Select all more than 3 matching this filter" in html
+    assert listed(html) == {c.pk for c in made[:2]}
+    # Further than the limit: counted to that page, which is full.
+    page3 = unescape(mod_client.get(QUEUE, {**filtered, "page": 3}).content.decode())
+    assert "More than 6 comments match" in page3
+    assert "Page 3 of 4 or more" in page3
+    assert listed(page3) == {c.pk for c in made[4:6]}
+    # Past the end, the count is exact again, and the last page is the end.
+    page9 = unescape(mod_client.get(QUEUE, {**filtered, "page": 9}).content.decode())
+    assert "9 comments match these filters." in page9
+    assert "Page 5 of 5" in page9
+    assert listed(page9) == {made[8].pk}
+    # "last" is no number: page 1 of what was counted.
+    last = unescape(
+        mod_client.get(QUEUE, {**filtered, "page": "last"}).content.decode()
+    )
+    assert listed(last) == {c.pk for c in made[:2]}
+    # The unfiltered tab's figure comes from the counters, exact.
+    assert "9 comments." in unescape(mod_client.get(QUEUE).content.decode())
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
