@@ -10,6 +10,8 @@ from datetime import datetime
 from django import get_version
 from django.conf import settings
 
+from comments.bench.pages import FAST_REPEAT
+
 # Issue 6's targets, on our 2-core machines.
 PAGE_QUERIES = 8
 UNCACHED_MS, UNCACHED_AT = 50, 1_000
@@ -247,8 +249,10 @@ def render(parts: list[dict], *, quick: bool, repeat: int, seconds: float) -> st
         "BENCH_REDIS_URL, which the bench empties.",
         "",
         f"Times are server side through Django's test client (DEBUG off), the "
-        f"median of up to {repeat} warm requests; the floor is the same bytes "
-        "returned by a trivial view through the same middleware stack.",
+        f"median of up to {repeat} warm requests ({FAST_REPEAT} for the cached "
+        "pages and the floors, which take under a millisecond); the floor is "
+        "the same bytes returned by a trivial view through the same middleware "
+        "stack.",
         "",
     ]
     sections = [
