@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import (
     Expression,
     Field,
@@ -137,6 +138,17 @@ if _psycopg is not None:
             return super().execute(query, params, prepare=True, binary=binary)
 
 
+class _LoggedWithValues(CursorDebugWrapper):
+    """Where queries are logged (DEBUG, the tests' and the bench's query
+    captures), a prepared run is logged as Django logs its own: the SQL
+    with the values in it, which `make bench` can EXPLAIN. Django's own
+    wording for a server-bound query would be "QUERY = ... PARAMS = ..."."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
+
+
 def _cursor(connection):
     """A cursor for a statement's runs, logged and wrapped as Django's own
     (the query counts see them). On PostgreSQL a preparing one: a
@@ -148,8 +160,12 @@ def _cursor(connection):
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PreparedCursor(connection.connection))
+        raw = _PreparedCursor(connection.connection)
+    if connection.queries_logged:
+        return _LoggedWithValues(raw, connection)
+    return CursorWrapper(raw, connection)
 
 
 class Statement:

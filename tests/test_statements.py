@@ -230,6 +230,14 @@ def test_postgresql_prepares_a_statement_once_and_nothing_of_django_s(
     ann, bo, cy = three_members
     for authors in ([ann.pk], [bo.pk, cy.pk], [cy.pk]):
         assert BY_AUTHOR.rows(authors=authors) == list(_by_author(authors))
+    # Logged as Django logs its own queries, values in place: SQL that
+    # make bench can EXPLAIN, and that finds the same rows.
+    with CaptureQueriesContext(connection) as captured:
+        BY_AUTHOR.rows(authors=[bo.pk, cy.pk])
+    (logged,) = [q["sql"] for q in captured.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute(logged)
+        assert cursor.fetchall() == list(_by_author([bo.pk, cy.pk]))
     list(Comment.objects.filter(body="waiting"))
     prepared = _prepared_on_this_connection()
     _, _, sql, _ = BY_AUTHOR._compiled()
