@@ -31,14 +31,6 @@ def _local(context: Context, value):
     return value.astimezone(zone)
 
 
-@pass_context
-def _date(context: Context, value, format_string: str) -> str:
-    """Django's `date` filter: the value in the current time zone."""
-    if not value:
-        return ""
-    return dateformat.format(_local(context, value), format_string)
-
-
 @lru_cache(maxsize=512)
 def _format_day(day, format_string: str) -> str:
     return dateformat.format(day, format_string)
@@ -164,7 +156,6 @@ def _naturaltime(context: Context, value):
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.filters.update(
-        date=_date,
         day=_day,
         iso=_iso,
         naturaltime=_naturaltime,
