@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # own cursors prepare nothing either way). Turn it off behind a
     # connection pooler in transaction mode, which can't keep them.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        5 if os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1" else None
+        5 if env_bool("DJANGO_DB_PREPARED_STATEMENTS", True) else None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # comment_decided_idx includes two columns for PostgreSQL's index-only

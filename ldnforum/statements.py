@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import (
     Expression,
@@ -35,6 +35,7 @@ from django.db.models import (
     Lookup,
     QuerySet,
 )
+from django.utils.asyncio import async_unsafe
 
 try:
     import psycopg as _psycopg
@@ -153,6 +154,7 @@ class _LoggedWithValues(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
+@async_unsafe
 def _cursor(connection):
     """A cursor for a statement's runs, logged and wrapped as Django's own
     (the query counts see them). On PostgreSQL a preparing one: a
@@ -163,6 +165,9 @@ def _cursor(connection):
     turns ours off too, and they run unprepared."""
     if connection.vendor != "postgresql":
         return connection.cursor()
+    # What Django's connection.cursor() does first: a connection the server
+    # dropped since the last request is replaced, not used.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
@@ -170,6 +175,24 @@ def _cursor(connection):
     if connection.queries_logged:
         return _LoggedWithValues(raw, connection)
     return CursorWrapper(raw, connection)
+
+
+def _run(connection, sql: str, params: list) -> list:
+    with _cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _plan_outdated(error: Exception) -> bool:
+    """PostgreSQL refuses a prepared statement whose result's types a
+    migration changed (a column made longer, say), on every run, until the
+    statement is prepared again."""
+    return getattr(error.__cause__, "sqlstate", None) == "0A000"
+
+
+def _forget_prepared(connection) -> None:
+    # Through psycopg itself, which then forgets its own record of them.
+    connection.connection.execute("DEALLOCATE ALL")
 
 
 class Statement:
@@ -234,9 +257,15 @@ class Statement:
             raise TypeError(f"This statement takes {', '.join(self.names)}.")
         connection, compiler, sql, params = self._compiled()
         bound = [p.value(values) if isinstance(p, Bound) else p for p in params]
-        with _cursor(connection) as cursor:
-            cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
+        try:
+            fetched = _run(connection, sql, bound)
+        except NotSupportedError as error:
+            if not _plan_outdated(error) or connection.in_atomic_block:
+                # In a transaction, its rollback forgets the prepared
+                # statements, and the next request prepares them afresh.
+                raise
+            _forget_prepared(connection)
+            fetched = _run(connection, sql, bound)
         if compiler is None:
             return [tuple(row) for row in fetched]
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))

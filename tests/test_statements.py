@@ -4,12 +4,19 @@ run's values, as the ORM would, on SQLite and PostgreSQL alike."""
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import (
+    NotSupportedError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import CharField, Count, DateTimeField, Q
 from django.test.utils import CaptureQueriesContext
 
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentStatus, WatchWord
 from ldnforum.statements import Statement
 
 pytestmark = pytest.mark.django_db
@@ -218,15 +225,24 @@ def _prepared_on_this_connection() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@pytest.mark.skipif(
+ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
 )
+
+
+def _preparing() -> bool:
+    return settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold") is not None
+
+
+@ON_POSTGRESQL
 def test_postgresql_prepares_a_statement_once_and_nothing_of_django_s(
     three_members,
 ):
     """Each run after the first skips planning; Django's own queries stay
-    unprepared (a pooler in transaction mode can't keep them), and a
-    connection told to prepare nothing still answers."""
+    unprepared however often they run (a pooler in transaction mode can't
+    keep them), and a connection told to prepare nothing still answers."""
+    if not _preparing():
+        pytest.skip("DJANGO_DB_PREPARED_STATEMENTS=0")
     ann, bo, cy = three_members
     for authors in ([ann.pk], [bo.pk, cy.pk], [cy.pk]):
         assert BY_AUTHOR.rows(authors=authors) == list(_by_author(authors))
@@ -238,13 +254,20 @@ def test_postgresql_prepares_a_statement_once_and_nothing_of_django_s(
     with connection.cursor() as cursor:
         cursor.execute(logged)
         assert cursor.fetchall() == list(_by_author([bo.pk, cy.pk]))
-    list(Comment.objects.filter(body="waiting"))
+    orm = Comment.objects.filter(body="waiting", author=bo).values_list("pk")
+    for _ in range(10):  # more than psycopg's threshold for preparing
+        assert len(orm) == 1
+        orm = orm.all()
+    django_sql = str(orm.query.sql_with_params()[0])
+    for n in (1, 2):
+        django_sql = django_sql.replace("%s", f"${n}", 1)
     prepared = _prepared_on_this_connection()
     _, _, sql, _ = BY_AUTHOR._compiled()
     assert prepared.count(sql.replace("%s", "$1")) == 1
-    assert not [sql for sql in prepared if "waiting" in sql]
+    assert django_sql not in prepared
 
     # As DJANGO_DB_PREPARED_STATEMENTS=0 leaves the connection.
+    threshold = connection.connection.prepare_threshold
     connection.connection.prepare_threshold = None
     try:
         waiting = Statement(
@@ -255,4 +278,69 @@ def test_postgresql_prepares_a_statement_once_and_nothing_of_django_s(
         assert waiting.rows(members=[bo.pk]) == [("waiting",)]
         assert _prepared_on_this_connection() == prepared
     finally:
-        connection.connection.prepare_threshold = 5
+        connection.connection.prepare_threshold = threshold
+
+
+PHRASES = Statement(lambda: WatchWord.objects.order_by("phrase").values_list("phrase"))
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_survives_a_migration_that_changes_its_columns():
+    """The old release's servers keep running while a new one migrates
+    (README, Releasing): a column made longer changes the type of what a
+    prepared statement returns, which PostgreSQL then refuses on every run.
+    The statement is prepared again, once, and answers."""
+    WatchWord.objects.create(kind="suspect", phrase="miracle cure")
+    assert PHRASES.rows() == [("miracle cure",)]
+    assert PHRASES.rows() == [("miracle cure",)]
+    table = WatchWord._meta.db_table
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_name = %s AND column_name = 'phrase'",
+            [table],
+        )
+        (length,) = cursor.fetchone()
+    migrate = f'ALTER TABLE "{table}" ALTER COLUMN "phrase" TYPE varchar(%s)'
+    # The migration runs elsewhere: on its own connection.
+    release = connections.create_connection("default")
+    try:
+        with release.cursor() as cursor:
+            cursor.execute(migrate % (length + 100))
+        for _ in range(3):
+            assert PHRASES.rows() == [("miracle cure",)]
+        # Within a transaction the refusal stands (the transaction can't
+        # go on), and its rollback leaves the next run to prepare afresh.
+        with release.cursor() as cursor:
+            cursor.execute(migrate % (length + 200))
+        with pytest.raises(NotSupportedError), transaction.atomic():
+            PHRASES.rows()
+        assert PHRASES.rows() == [("miracle cure",)]
+    finally:
+        with release.cursor() as cursor:
+            cursor.execute(migrate % length)
+        release.close()
+    assert PHRASES.rows() == [("miracle cure",)]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_first_in_a_request_replaces_a_dropped_connection():
+    """As Django's own cursors do: the server ended the kept connection
+    between two requests (a restart, an idle timeout), and the next
+    request's first query is a statement."""
+    WatchWord.objects.create(kind="suspect", phrase="miracle cure")
+    assert PHRASES.rows() == [("miracle cure",)]
+    killer = connections.create_connection("default")
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(%s)",
+                [connection.connection.info.backend_pid],
+            )
+    finally:
+        killer.close()
+    close_old_connections()  # the end of one request, the start of the next
+    connection.health_check_done = False
+    assert PHRASES.rows() == [("miracle cure",)]
