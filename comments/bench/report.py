@@ -249,8 +249,8 @@ def render(parts: list[dict], *, quick: bool, repeat: int, seconds: float) -> st
         "BENCH_REDIS_URL, which the bench empties.",
         "",
         f"Times are server side through Django's test client (DEBUG off), the "
-        f"median of up to {repeat} warm requests ({FAST_REPEAT} for the cached "
-        "pages and the floors, which take under a millisecond); the floor is "
+        f"median of up to {repeat} warm requests ({repeat * FAST_REPEAT} for the "
+        "cached pages and the floors, which take under a millisecond); the floor is "
         "the same bytes returned by a trivial view through the same middleware "
         "stack.",
         "",

@@ -273,13 +273,20 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
     return render(request, "moderation/queue.html", context, status=status)
 
 
+# Counting to a page further than this would cost more than the page.
+_FURTHEST_COUNTED_PAGE = 10_000
+
+
 def _page_number(data: QueryDict) -> int:
-    """The page a request asks for, as a number (1 for none, "last" or
-    anything else the paginator would turn into a page of its own)."""
-    page = data.get("page", "")
-    return (
-        int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 10**6 else 1
-    )
+    """The page a request asks for, read as Django's paginator reads it
+    (" 3" is page 3); 1 for none, for "last" and for anything before the
+    first page. Where the count stops short ("more than"), the last page is
+    not known, so those go to the first."""
+    try:
+        page = int(data.get("page", "1").strip())
+    except ValueError:
+        return 1
+    return min(page, _FURTHEST_COUNTED_PAGE) if page >= 1 else 1
 
 
 def _selected(bulk_form) -> set[int]:
