@@ -572,14 +572,20 @@ def queue_tab_counts(
     matching = matching.order_by().values("pk")
     if matching_limit is not None:
         matching = matching[:matching_limit]
-    sql, params = _tab_counts_sql(since=since, matching=matching)
+    # The tabs' compiled SELECT, with the list's count as one more column:
+    # only the filtered list's own SQL is compiled for this request.
+    sql, params = _TAB_COUNTS.sql_with_params(since=since)
+    matching_sql, matching_params = matching.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"{sql}, (SELECT COUNT(*) FROM ({matching_sql}) AS counted)",
+            [*params, *matching_params],
+        )
         row = cursor.fetchone()
     return dict(zip([*QueueTab.values, "matching"], row, strict=True))
 
 
-def _tab_counts_sql(*, since, matching=None) -> tuple[str, list]:
+def _tab_counts_sql(*, since) -> tuple[str, list]:
     counted: dict[str, QuerySet] = {}
     for tab in QueueTab.values:
         if tab in _COUNTED_TABS:
@@ -592,13 +598,9 @@ def _tab_counts_sql(*, since, matching=None) -> tuple[str, list]:
             )
         else:
             counted[tab] = Comment.objects.filter(_tab_filter(tab, since)).values("pk")
-    if matching is not None:
-        counted["matching"] = matching  # unordered, and maybe limited
     selects, params = [], []
     for key, queryset in counted.items():
-        if key != "matching":
-            queryset = queryset.order_by()
-        sql, query_params = queryset.query.sql_with_params()
+        sql, query_params = queryset.order_by().query.sql_with_params()
         if key in _COUNTED_TABS:
             selects.append(f"COALESCE(({sql}), 0)")
         else:
@@ -608,7 +610,7 @@ def _tab_counts_sql(*, since, matching=None) -> tuple[str, list]:
 
 
 # Every workbench page asks (compiled once: ldnforum/statements.py); a
-# filtered list's count comes with its own query.
+# filtered list's count is added to it as one more column.
 _TAB_COUNTS = SQLStatement(
     lambda since: _tab_counts_sql(since=since), fields={"since": DateTimeField()}
 )

@@ -252,11 +252,21 @@ class Statement:
         compiler = queryset.query.get_compiler(using=self.using)
         return (compiler, *compiler.as_sql())
 
-    def rows(self, **values: Any) -> list[tuple]:
+    def _bound(self, values: dict[str, Any]):
         if set(values) != set(self.names):
             raise TypeError(f"This statement takes {', '.join(self.names)}.")
         connection, compiler, sql, params = self._compiled()
         bound = [p.value(values) if isinstance(p, Bound) else p for p in params]
+        return connection, compiler, sql, bound
+
+    def sql_with_params(self, **values: Any) -> tuple[str, list]:
+        """The compiled SQL and this run's parameters, to compose a query
+        around it (as QuerySet.query.sql_with_params() gives a queryset's)."""
+        _, _, sql, bound = self._bound(values)
+        return sql, bound
+
+    def rows(self, **values: Any) -> list[tuple]:
+        connection, compiler, sql, bound = self._bound(values)
         try:
             fetched = _run(connection, sql, bound)
         except NotSupportedError as error:
