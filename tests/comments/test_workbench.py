@@ -167,8 +167,7 @@ def test_tab_counts_come_from_one_query(board, django_assert_num_queries):
 
 
 def test_tabs_show_their_counts_on_the_page(mod_client, board):
-    html = mod_client.get(QUEUE).content.decode()
-    assert tab_counts(html) == {
+    expected = {
         "Pending": 2,
         "Reported": 2,
         "Rejected": 1,
@@ -176,6 +175,17 @@ def test_tabs_show_their_counts_on_the_page(mod_client, board):
         "Removed": 1,
         "Recently approved": 1,
     }
+    html = mod_client.get(QUEUE).content.decode()
+    assert tab_counts(html) == expected
+    # A filtered list counts its own matches in the same query.
+    pending = board["pending"]
+    filtered = mod_client.get(QUEUE, {"member": f"#{pending.author_id}"})
+    html = filtered.content.decode()
+    assert tab_counts(html) == expected
+    assert "1 comment matches these filters." in html
+    nothing = mod_client.get(QUEUE, {"q": "no such words anywhere"}).content.decode()
+    assert tab_counts(nothing) == expected
+    assert "0 comments match these filters." in nothing
 
 
 def test_recently_approved_counts_the_week_before_each_moment(board):
