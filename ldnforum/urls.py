@@ -14,7 +14,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # First: the article page is most requests, and Django tries patterns in
     # order (the includes without a prefix below have some 60). No other
-    # pattern is "" or articles/<slug>/, so the order changes no answer.
+    # pattern is "", articles/ or articles/<slug>/, so the order changes no
+    # answer.
     path("", include("articles.urls")),
     path("admin/", admin.site.urls),
     # allauth's sign-up with our handling of a display name taken meanwhile;

@@ -93,6 +93,12 @@ def test_draft_is_previewable_by_staff(client, article_factory, author):
     assert "Preview: this article is a draft" in response.content.decode()
 
 
+def test_the_articles_folder_leads_to_the_list(client, db):
+    response = client.get("/articles/")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("articles:list")
+
+
 def test_unknown_article_is_404_with_our_page(client, db):
     response = client.get("/articles/no-such-thing/")
     assert response.status_code == 404
