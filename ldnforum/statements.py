@@ -36,11 +36,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils.asyncio import async_unsafe
-
-try:
-    import psycopg as _psycopg
-except ImportError:  # SQLite only
-    _psycopg = None
+from psycopg import Cursor as PsycopgCursor
 
 _CACHE_ATTRIBUTE = "_ldnforum_statements"
 # The Bounds this thread's compilation made, to check that each reached
@@ -132,15 +128,13 @@ Field.register_lookup(AnyOf)
 ForeignObject.register_lookup(AnyOf)
 
 
-if _psycopg is not None:
+class _PreparedCursor(PsycopgCursor):
+    """Binds its parameters on the server and prepares each query on the
+    connection the first time it runs: later runs skip PostgreSQL's
+    planning, a millisecond for some of these joins."""
 
-    class _PreparedCursor(_psycopg.Cursor):
-        """Binds its parameters on the server and prepares each query on
-        the connection the first time it runs: later runs skip PostgreSQL's
-        planning, a millisecond for some of these joins."""
-
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
 class _LoggedWithValues(CursorDebugWrapper):
