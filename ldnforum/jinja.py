@@ -92,17 +92,13 @@ def _stamp_short(context: Context, value) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _phrase(language: str, key: str, count: int) -> str:
-    """One of NaturalTimeFormatter's "%(count)s ... ago" strings, said."""
+def _said(language: str, table: str, key: str, **values) -> str:
+    """One of NaturalTimeFormatter's strings (`table` is time_strings or
+    past_substrings), in `language`, with `values` put in (or, with none,
+    as the format itself)."""
     with translation.override(language):
-        return NaturalTimeFormatter.time_strings[key] % {"count": count}
-
-
-@lru_cache(maxsize=64)
-def _past_day(language: str) -> str:
-    """Its "%(delta)s ago", for a delta from timesince."""
-    with translation.override(language):
-        return str(NaturalTimeFormatter.time_strings["past-day"])
+        phrase = getattr(NaturalTimeFormatter, table)[key]
+        return phrase % values if values else str(phrase)
 
 
 class _Unit:
@@ -113,13 +109,7 @@ class _Unit:
         self.language, self.name = language, name
 
     def __mod__(self, values: dict) -> str:
-        return _unit(self.language, self.name, values["num"])
-
-
-@lru_cache(maxsize=4096)
-def _unit(language: str, name: str, num: int) -> str:
-    with translation.override(language):
-        return NaturalTimeFormatter.past_substrings[name] % {"num": num}
+        return _said(self.language, "past_substrings", self.name, num=values["num"])
 
 
 @lru_cache(maxsize=64)
@@ -143,14 +133,16 @@ def _naturaltime(context: Context, value):
     delta = now - value
     if delta.days != 0:
         since = timesince(value, now, time_strings=_units(language))
-        return _past_day(language) % {"delta": since}
+        return _said(language, "time_strings", "past-day") % {"delta": since}
     if delta.seconds == 0:
         return naturaltime(value)
     if delta.seconds < 60:
-        return _phrase(language, "past-second", delta.seconds)
+        return _said(language, "time_strings", "past-second", count=delta.seconds)
     if delta.seconds < 3600:
-        return _phrase(language, "past-minute", delta.seconds // 60)
-    return _phrase(language, "past-hour", delta.seconds // 3600)
+        count = delta.seconds // 60
+        return _said(language, "time_strings", "past-minute", count=count)
+    count = delta.seconds // 3600
+    return _said(language, "time_strings", "past-hour", count=count)
 
 
 def environment(**options) -> Environment:
