@@ -22,9 +22,15 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Recycle workers now and then, so that a slow leak can't grow for ever; not
-# too often, since a new worker compiles its templates again on its first
-# requests.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+# too often. A new worker compiles its templates again, and it gets none of
+# the connections the old one kept alive: clients reconnect at once, to the
+# workers still running. At 20,000, under `make bench`'s load (64 kept-alive
+# connections) every worker recycled within 20 s. The connections then
+# stood at 49, 12 and 3 on the three workers, or all 64 on one, and in 3 of
+# 6 runs a quarter to a half of the throughput was gone. At 100,000 a worker
+# recycles every few minutes at full load, and every day or so at a quiet
+# site's.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 # The proxy in front (if any) on this host may say the request was https.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
