@@ -1,8 +1,9 @@
 """Page-shaped reads of comments."""
 
+import inspect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -49,7 +51,7 @@ from comments.permissions import (
     verified_addresses,
 )
 from comments.tree import Node, build_tree
-from ldnforum.statements import SQLStatement, Statement
+from ldnforum.statements import PageStatement, SQLStatement, Statement
 
 
 def _moderates(user: str) -> ExpressionWrapper:
@@ -483,11 +485,41 @@ def moderation_queue(
     to decide each item in the same query: article, the comment it answers
     (reply_to_fields, for ReplyTo.of), the member, why it is here, and how many
     open reports it has. attach_member_history() adds the member's track
-    record for a page of it."""
+    record for a page of it; queue_page() lists a page of it faster."""
     filters = filters or QueueFilters()
-    now = now or timezone.now()
+    return _queue(filters, **_queue_values(filters, now or timezone.now()))
+
+
+def _queue_values(filters: QueueFilters, now) -> dict:
+    """The values a filter puts into its list's query, by slot name."""
+    values = {"since": now - RECENTLY_APPROVED}
+    if filters.article_id:
+        values["article"] = filters.article_id
+    if filters.member:
+        values["member"] = filters.member
+        if number := _MEMBER_NUMBER.fullmatch(filters.member):
+            values["member_number"] = int(number[1])
+    if filters.older_than:
+        values["before"] = now - filters.older_than
+    if filters.text:
+        values["text"] = filters.text
+    return values
+
+
+def _queue(
+    filters: QueueFilters,
+    *,
+    since,
+    article=None,
+    member=None,
+    member_number=None,
+    before=None,
+    text=None,
+) -> QuerySet[Comment]:
+    """moderation_queue()'s queryset, its values given apart (values, or a
+    PageStatement's slots): `filters` says which filters there are."""
     queryset = (
-        Comment.objects.filter(_tab_filter(filters.tab, now - RECENTLY_APPROVED))
+        Comment.objects.filter(_tab_filter(filters.tab, since))
         .select_related("article", "author", "author__standing", "moderated_by")
         # Articles' texts can be long and the page shows only their titles.
         .defer("article__body", "article__lede")
@@ -515,20 +547,21 @@ def moderation_queue(
             ),
         )
     )
-    if filters.article_id:
-        queryset = queryset.filter(article_id=filters.article_id)
-    if filters.member:
-        by_name = Q(author__display_name__icontains=filters.member)
-        number = _MEMBER_NUMBER.fullmatch(filters.member)
+    if article is not None:
+        queryset = queryset.filter(article_id=article)
+    if member is not None:
+        by_name = Q(author__display_name__icontains=member)
         queryset = queryset.filter(
-            by_name | Q(author_id=int(number[1])) if number else by_name
+            by_name | Q(author_id=member_number)
+            if member_number is not None
+            else by_name
         )
     if filters.rule:
         queryset = queryset.filter(_held_by(filters.rule))
-    if filters.older_than:
-        queryset = queryset.filter(created_at__lte=now - filters.older_than)
-    if filters.text:
-        queryset = queryset.filter(body__icontains=filters.text)
+    if before is not None:
+        queryset = queryset.filter(created_at__lte=before)
+    if text is not None:
+        queryset = queryset.filter(body__icontains=text)
 
     newest_first = filters.newest_first
     if newest_first is None:
@@ -541,6 +574,61 @@ def moderation_queue(
     if newest_first:
         order = [f"-{field}" for field in order]
     return queryset.order_by(*order)
+
+
+# A PageStatement per shape of filter (which filters, not their values):
+# building and compiling the list's queryset took 2.4 ms of a queue page,
+# and PostgreSQL's planning of it most of a millisecond more.
+_QUEUE_SLOT_FIELDS = {
+    "since": DateTimeField(),
+    "before": DateTimeField(),
+    "member": CharField(),
+    "text": CharField(),
+}
+_QUEUE_PAGES: dict[tuple, PageStatement] = {}
+
+
+def _queue_statement(filters: QueueFilters, names: list[str]) -> PageStatement:
+    shape = (filters.tab, filters.rule, filters.newest_first, *names)
+    statement = _QUEUE_PAGES.get(shape)
+    if statement is None:
+        shaped = replace(filters, article_id=None, member="", older_than=None, text="")
+
+        def build(**slots):
+            return _queue(shaped, **slots)
+
+        # The slots are its parameters by name: a signature for Statement.
+        build.__signature__ = inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in names]
+        )
+        statement = PageStatement(
+            build, fields={n: f for n, f in _QUEUE_SLOT_FIELDS.items() if n in names}
+        )
+        _QUEUE_PAGES[shape] = statement
+    return statement
+
+
+def queue_page(filters: QueueFilters, *, now, offset: int, limit: int) -> list[Comment]:
+    """Items offset to offset + limit of moderation_queue(filters, now=now),
+    as its slice would give them, from a statement compiled once."""
+    values = _queue_values(filters, now)
+    statement = _queue_statement(filters, sorted(values))
+    return statement.rows(**values, offset=offset, limit=limit)
+
+
+@dataclass(frozen=True)
+class QueueList:
+    """moderation_queue() for a Paginator (which slices it), its pages
+    read through queue_page(). The Paginator is given the count."""
+
+    filters: QueueFilters
+    now: datetime
+
+    def __getitem__(self, bounds: slice) -> list[Comment]:
+        start = bounds.start or 0
+        return queue_page(
+            self.filters, now=self.now, offset=start, limit=bounds.stop - start
+        )
 
 
 # Tabs that are exactly one status: their counts are CommentCount's sums.

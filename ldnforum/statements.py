@@ -22,8 +22,9 @@ millisecond a run for the moderator check and the member records.
 import inspect
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from weakref import ref as weak_ref
 
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
@@ -35,6 +36,7 @@ from django.db.models import (
     Lookup,
     QuerySet,
 )
+from django.db.models.query import _get_from_db, get_related_populators
 from django.utils.asyncio import async_unsafe
 from psycopg import Cursor as PsycopgCursor
 
@@ -259,17 +261,20 @@ class Statement:
         _, _, sql, bound = self._bound(values)
         return sql, bound
 
-    def rows(self, **values: Any) -> list[tuple]:
+    def _fetch(self, values: dict[str, Any]):
         connection, compiler, sql, bound = self._bound(values)
         try:
-            fetched = _run(connection, sql, bound)
+            return compiler, _run(connection, sql, bound)
         except NotSupportedError as error:
             if not _plan_outdated(error) or connection.in_atomic_block:
                 # In a transaction, its rollback forgets the prepared
                 # statements, and the next request prepares them afresh.
                 raise
             _forget_prepared(connection)
-            fetched = _run(connection, sql, bound)
+            return compiler, _run(connection, sql, bound)
+
+    def rows(self, **values: Any) -> list[tuple]:
+        compiler, fetched = self._fetch(values)
         if compiler is None:
             return [tuple(row) for row in fetched]
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
@@ -300,3 +305,58 @@ class SQLStatement(Statement):
     def _compile(self, slots: dict[str, Slot]):
         sql, params = self.build(**slots)
         return (None, sql, tuple(params))
+
+
+class PageStatement(Statement):
+    """A Statement whose `build` returns a queryset of model instances as a
+    page lists them (select_related(), annotations, an order), unsliced.
+    Run it with its slots and `limit` and `offset`: it returns the slice's
+    instances, their related objects and annotations in place, as Django's
+    ModelIterable builds them, without building or compiling the queryset
+    again. The page's bounds are parameters too, so every page of a list
+    shares one statement."""
+
+    def __init__(self, build: Callable[..., QuerySet], **kwargs):
+        super().__init__(build, **kwargs)
+        self.slot_names = self.names
+        self.names = [*self.names, "limit", "offset"]
+
+    def _compile(self, slots: dict[str, Slot]):
+        queryset = self.build(**{name: slots[name] for name in self.slot_names})
+        queryset = queryset.using(self.using)
+        if queryset.query.is_sliced or queryset._fields:
+            raise TypeError("A PageStatement's queryset is unsliced, of instances.")
+        self.fetch_mode = queryset._fetch_mode
+        compiler = queryset.query.get_compiler(using=self.using)
+        sql, params = compiler.as_sql()
+        page = (Bound("limit", int), Bound("offset", int))
+        return compiler, f"{sql} LIMIT %s OFFSET %s", (*params, *page)
+
+    def rows(self, **values: Any) -> list:
+        compiler, fetched = self._fetch(values)
+        return list(_instances(compiler, fetched, self.using, self.fetch_mode))
+
+
+def _instances(compiler, fetched: list, db: str, fetch_mode) -> Iterator:
+    """ModelIterable's loop (Django 6.1) over rows already fetched: the
+    compiler's select, klass_info and annotation_col_map are those of the
+    compilation the SQL came from."""
+    select, klass_info = compiler.select, compiler.klass_info
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    from_db = _get_from_db(model, fetch_mode)
+    populators = get_related_populators(klass_info, select, db, fetch_mode)
+    annotations = compiler.annotation_col_map.items()
+    peers = []
+    for row in compiler.results_iter(results=[fetched]):
+        obj = from_db(db, init_list, row[start:end])
+        if fetch_mode.track_peers:
+            peers.append(weak_ref(obj))
+            obj._state.peers = peers
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations:
+            setattr(obj, name, row[position])
+        yield obj

@@ -219,6 +219,65 @@ def test_a_model_statement_gives_instances_as_the_orm_does(three_members):
     assert Comment.objects.count() == 9
 
 
+def _threads_of(authors):
+    return (
+        Comment.objects.filter(author_id__any_of=authors)
+        .select_related("article", "author")
+        .defer("article__body")
+        .annotate(author_total=Count("author__comments"))
+        .order_by("created_at", "pk")
+    )
+
+
+def test_a_page_statement_gives_a_slice_s_instances_as_the_orm_does(
+    three_members, django_assert_num_queries, monkeypatch
+):
+    """Related objects and annotations in place, deferred fields deferred,
+    and every page of the list from one statement."""
+    from ldnforum.statements import PageStatement
+
+    ann, bo, cy = three_members
+    pages = PageStatement(_threads_of)
+    authors = [bo.pk, cy.pk]
+    expected = list(_threads_of(authors))
+    assert len(expected) == 3 + 4
+    seen = []
+    for offset in (0, 3, 6, 9):
+        if offset:  # compiled for the first page, and for no other
+            monkeypatch.setattr(
+                pages, "build", lambda **_: pytest.fail("compiled a second time")
+            )
+        with django_assert_num_queries(1):
+            page = pages.rows(authors=authors, limit=3, offset=offset)
+            # Read without another query: the joined rows and the count.
+            shown = [
+                (c.pk, c.article.title, c.author.display_name, c.author_total)
+                for c in page
+            ]
+        assert page == expected[offset : offset + 3]
+        seen += shown
+    assert seen == [
+        (c.pk, c.article.title, c.author.display_name, c.author_total) for c in expected
+    ]
+    assert {c.author_total for c in expected} == {3, 4}
+    assert "body" in expected[0].article.get_deferred_fields()
+    assert page == []
+    assert pages.rows(authors=[ann.pk], limit=10, offset=0) == list(
+        _threads_of([ann.pk])
+    )
+
+
+def test_a_page_statement_takes_an_unsliced_queryset_of_instances(db):
+    from ldnforum.statements import PageStatement
+
+    for build in (
+        lambda: Comment.objects.order_by("pk")[:5],
+        lambda: Comment.objects.order_by("pk").values_list("pk"),
+    ):
+        with pytest.raises(TypeError, match="unsliced, of instances"):
+            PageStatement(build).rows(limit=5, offset=0)
+
+
 def _prepared_on_this_connection() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")

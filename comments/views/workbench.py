@@ -182,8 +182,9 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
     params = _params(data)
     filter_form = QueueFilterForm(data)
     filters = filter_form.filters() if filter_form.is_valid() else None
-    queue = selectors.moderation_queue(filters, now=now) if filters else None
     narrowed = filters is not None and filters.narrowed
+    # Only a filtered list needs the queryset: for its count.
+    queue = selectors.moderation_queue(filters, now=now) if narrowed else None
     page_size = settings.MODERATION_QUEUE_PAGE_SIZE
     asked = _page_number(data)
     # Matches are counted to the limit, or to the end of the page asked
@@ -207,7 +208,7 @@ def _queue_page(request, data: QueryDict, *, bulk_form=None, status=200):
         "comments": [],
     }
     if filters is not None:
-        paginator = Paginator(queue, page_size)
+        paginator = Paginator(selectors.QueueList(filters, now=now), page_size)
         # Counted already, with the tabs.
         paginator.count = counts["matching" if narrowed else filters.tab]
         more_than = (

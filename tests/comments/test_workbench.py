@@ -362,6 +362,89 @@ def test_sort_newest_first(mod_client, article, member, comment_factory):
     assert html.index(f'id="queue-{second.pk}"') < html.index(f'id="queue-{first.pk}"')
 
 
+def test_a_name_or_text_filter_matches_percent_and_underscore_as_written(
+    mod_client, article, user_factory, comment_factory
+):
+    """The member and text filters reach the database as parameters of a
+    statement compiled once: their LIKE wildcards are still plain text."""
+    sale = user_factory(display_name="50%_off")
+    plain = user_factory(display_name="5000 off")
+    wild = comment_factory(
+        article=article, author=sale, status=S.PENDING, body="It is 100% better"
+    )
+    tame = comment_factory(
+        article=article, author=plain, status=S.PENDING, body="It is 1000 better"
+    )
+    assert listed(mod_client.get(QUEUE, {"member": "50%_"}).content.decode()) == {
+        wild.pk
+    }
+    assert listed(mod_client.get(QUEUE, {"member": "0 o"}).content.decode()) == {
+        tame.pk
+    }
+    assert listed(mod_client.get(QUEUE, {"q": "100%"}).content.decode()) == {wild.pk}
+    assert listed(mod_client.get(QUEUE, {"q": "_"}).content.decode()) == set()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"sort": "newest"},
+        {"tab": "reported"},
+        {"tab": "approved"},
+        {"tab": "approved", "sort": "oldest"},
+        {"tab": "rejected"},
+        {"tab": "spam"},
+        {"tab": "removed", "sort": "oldest"},
+        {"article": "{article}", "age": "24h"},
+        {"member": "{member}"},
+        {"member": "#{member}", "tab": "rejected"},
+        {"member": "Patient"},
+        {"rule": "new_member"},
+        {"rule": "suspect_word", "q": "cure"},
+        {"age": "7d", "sort": "newest"},
+        {"rule": "new_member", "q": "cure? 3"},
+    ],
+)
+def test_a_queue_page_lists_what_the_queryset_s_slice_would(
+    board, article, member, comment_factory, data
+):
+    """queue_page() (the statement compiled once per shape of filter) and
+    moderation_queue()'s slice give the same comments, page by page."""
+    for n in range(7):
+        held = comment_factory(
+            article=article, author=member, status=S.PENDING, body=f"A cure? {n}"
+        )
+        held_by = {"created_at": timezone.now() - timedelta(days=2 * n)}
+        if n % 2:
+            held_by["status_rule"] = moderation.RULE_NEW_MEMBER.format(n=3)
+        else:
+            held_by["rule_reasons"] = [{"rule": "suspect_word", "label": "cure"}]
+        Comment.objects.filter(pk=held.pk).update(**held_by)
+    data = {k: v.format(article=article.pk, member=member.pk) for k, v in data.items()}
+    form = workbench.QueueFilterForm(data)
+    assert form.is_valid(), form.errors
+    filters = form.filters()
+    now = timezone.now()
+    whole = list(selectors.moderation_queue(filters, now=now))
+    assert whole
+    pages = [
+        selectors.queue_page(filters, now=now, offset=offset, limit=3)
+        for offset in range(0, len(whole) + 3, 3)
+    ]
+    assert [c.pk for page in pages for c in page] == [c.pk for c in whole]
+    assert pages[-1] == []
+    shown = [
+        (c.article.title, c.author.display_name, c.reply_to_fields, c.open_report_count)
+        for page in pages
+        for c in page
+    ]
+    assert shown == [
+        (c.article.title, c.author.display_name, c.reply_to_fields, c.open_report_count)
+        for c in whole
+    ]
+
+
 def test_filters_are_kept_by_tabs_and_pages(
     mod_client, article, member, comment_factory
 ):
