@@ -425,17 +425,22 @@ def _open_flags() -> QuerySet[Flag]:
     return Flag.objects.filter(resolved_at__isnull=True)
 
 
-def _has_open_reports() -> Q:
-    """Comments with an open report. On PostgreSQL as `id = ANY(ARRAY(...))`:
-    with IN (subquery) the planner, taking reports for common, walked the
-    comments by date to meet them, 90 ms at 1,000,000 comments; an array
-    it takes for a few ids, which it reads by key."""
-    reported = _open_flags().values("comment_id")
+def _among(field: str, ids: QuerySet) -> Q:
+    """`field` is one of the few ids a subquery gives. On PostgreSQL as
+    `field = ANY(ARRAY(...))`: with IN (subquery) the planner, taking the
+    ids for common, walks the comments by date to meet them (90 ms at
+    1,000,000 comments for the Reported tab; 370 ms at 100,000 pending for
+    one member's); an array it takes for a few ids, which it reads by key."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
 
-        return Q(pk__any_of=ArraySubquery(reported))
-    return Q(pk__in=reported)
+        return Q(**{f"{field}__any_of": ArraySubquery(ids)})
+    return Q(**{f"{field}__in": ids})
+
+
+def _has_open_reports() -> Q:
+    """Comments with an open report."""
+    return _among("pk", _open_flags().values("comment_id"))
 
 
 def _tab_filter(tab: str, since) -> Q:
@@ -550,12 +555,11 @@ def _queue(
     if article is not None:
         queryset = queryset.filter(article_id=article)
     if member is not None:
-        by_name = Q(author__display_name__icontains=member)
-        queryset = queryset.filter(
-            by_name | Q(author_id=member_number)
-            if member_number is not None
-            else by_name
-        )
+        by_name = Q(display_name__icontains=member)
+        if member_number is not None:
+            by_name |= Q(pk=member_number)
+        members = get_user_model().objects.filter(by_name).values("pk")
+        queryset = queryset.filter(_among("author_id", members))
     if filters.rule:
         queryset = queryset.filter(_held_by(filters.rule))
     if before is not None:

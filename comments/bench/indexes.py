@@ -272,6 +272,12 @@ def pages(scene: dict) -> list[tuple[str, Client, str, int]]:
         ("Permalink to a late comment", anonymous, f"/comments/{last}/", 302),
         ("Moderation queue (pending)", moderator, queue, 200),
         ("Moderation queue, Reported tab", moderator, f"{queue}?tab=reported", 200),
+        (
+            "Moderation queue, one member's (all decided)",
+            moderator,
+            f"{queue}?tab=rejected&member=%23{quiet.pk}",
+            200,
+        ),
         ("My comments", reader, reverse("comments:my-comments"), 200),
         (
             "My comments, a member with few",
