@@ -273,7 +273,7 @@ def pages(scene: dict) -> list[tuple[str, Client, str, int]]:
         ("Moderation queue (pending)", moderator, queue, 200),
         ("Moderation queue, Reported tab", moderator, f"{queue}?tab=reported", 200),
         (
-            "Moderation queue, one member's (all decided)",
+            "Moderation queue, Rejected tab, one member",
             moderator,
             f"{queue}?tab=rejected&member=%23{quiet.pk}",
             200,
