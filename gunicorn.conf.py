@@ -26,10 +26,9 @@ graceful_timeout = 30
 # the connections the old one kept alive: clients reconnect at once, to the
 # workers still running. At 20,000, under `make bench`'s load (64 kept-alive
 # connections) every worker recycled within 20 s. The connections then
-# stood at 49, 12 and 3 on the three workers, or all 64 on one, and in 3 of
-# 6 runs a quarter to a half of the throughput was gone. At 100,000 a worker
-# recycles every few minutes at full load, and every day or so at a quiet
-# site's.
+# stood at 49, 12 and 3 on the three workers, and in 4 of 8 runs a quarter
+# to over half of a run's throughput was gone. At 100,000 a worker recycles
+# every few minutes at full load, and every day or so at a quiet site's.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 # The proxy in front (if any) on this host may say the request was https.
