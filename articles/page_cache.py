@@ -11,6 +11,11 @@ more: the very next request renders afresh.
 
 A version is the time of the change in nanoseconds: distinct for every
 change, and the page's Last-Modified.
+
+Each process also keeps the pages it served last in memory. It serves one
+of them only after reading its article's version from the cache, on every
+hit, so a copy in memory is exactly as fresh as the cache's: what it saves
+is reading and unpickling the page itself.
 """
 
 import gzip
@@ -19,7 +24,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -131,20 +136,28 @@ def serves(request) -> bool:
 
 @dataclass(frozen=True)
 class CachedPage:
-    # Stored compressed: a tenth of the bytes to read from Redis on every
-    # hit, and sent as they are to the browsers that take gzip (all do).
-    # These pages hold no secret (no CSRF token, nobody's session), so
-    # compressing them gives BREACH nothing to find.
+    # Stored compressed: a tenth of the bytes to read from Redis, and sent
+    # as they are to the browsers that take gzip (all do). These pages hold
+    # no secret (no CSRF token, nobody's session), so compressing them
+    # gives BREACH nothing to find.
     gzipped: bytes
     content_type: str
     etag: str  # weak: the same page, gzipped or not
     article_id: int
     version: int  # the article's version it was rendered at
+    # When it was rendered (time.time()): a copy kept in a process's memory
+    # expires with the one in the cache. A copy stored before this field
+    # existed reads 0.0, long expired.
+    stored_at: float = 0.0
 
     @property
     def content(self) -> bytes:
         """The page as sent to a client that doesn't take gzip."""
-        return _plain(self.etag, self.gzipped)
+        content = _PLAIN.get(self.etag)
+        if content is None:
+            content = gzip.decompress(self.gzipped)
+            _PLAIN.put(self.etag, content)
+        return content
 
     @property
     def last_modified(self) -> int | None:
@@ -154,27 +167,64 @@ class CachedPage:
         seconds = self.version // 1_000_000_000
         return seconds if seconds < int(time.time()) else None
 
+    def fresh(self, now: float) -> bool:
+        return now < self.stored_at + settings.PAGE_CACHE_SECONDS
+
+
+class _Recent:
+    """The values used most recently, by key, up to `limit` in all as
+    `weigh` counts them; safe to share between a process's threads."""
+
+    def __init__(self, limit: int, weigh: Callable[[object], int] = lambda _: 1):
+        self.limit, self.weigh = limit, weigh
+        self._values: OrderedDict = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._drop(key)
+            self._values[key] = value
+            self._weight += self.weigh(value)
+            while self._weight > self.limit and len(self._values) > 1:
+                self._drop(next(iter(self._values)))
+
+    def discard(self, key, value) -> None:
+        """Drop the value kept at key, unless another thread has since put
+        a new one there."""
+        with self._lock:
+            if self._values.get(key) is value:
+                self._drop(key)
+
+    def _drop(self, key) -> None:
+        value = self._values.pop(key, None)
+        if value is not None:
+            self._weight -= self.weigh(value)
+
 
 # Decompressed pages, by ETag (a digest of the very bytes, so never stale):
 # a client without gzip costs one decompression per page and process, not
 # one per request. A few pages, each at most a few hundred KB.
-_PLAIN: OrderedDict[str, bytes] = OrderedDict()
 _PLAIN_KEPT = 16
-_PLAIN_LOCK = threading.Lock()
+_PLAIN = _Recent(_PLAIN_KEPT)
 
-
-def _plain(etag: str, gzipped: bytes) -> bytes:
-    with _PLAIN_LOCK:
-        content = _PLAIN.get(etag)
-        if content is not None:
-            _PLAIN.move_to_end(etag)
-            return content
-    content = gzip.decompress(gzipped)
-    with _PLAIN_LOCK:
-        _PLAIN[etag] = content
-        while len(_PLAIN) > _PLAIN_KEPT:
-            _PLAIN.popitem(last=False)
-    return content
+# The pages this process served last, by key. A hit on one of them reads
+# only its article's version from the cache (8 bytes, not the page's 8-18
+# KB, and nothing to unpickle), and takes it on the same condition as a
+# copy read from the cache: rendered at that very version, and not expired.
+# A lost copy here costs one read more, never a stale page.
+_LOCAL_BYTES_KEPT = 8 * 1024 * 1024
+_LOCAL = _Recent(_LOCAL_BYTES_KEPT, weigh=lambda page: len(page.gzipped))
 
 
 def page_key(slug: str, query) -> str:
@@ -210,10 +260,20 @@ def _hint(slug: str, article_id: int) -> None:
 
 def get(slug: str, query) -> Lookup | None:
     """The cached page for this URL, if it was rendered at its article's
-    current version: one cache read on a hit (the page and the version of
-    the article this process last saw at the slug), two when the slug is
-    new to it. None when no article has the slug: nothing to cache."""
+    current version. A hit costs one cache read: the version alone when
+    this process has the page in memory; else the page and the version of
+    the article this process last saw at the slug (a second read when the
+    slug is new to it). None when no article has the slug: nothing to
+    cache."""
     key = page_key(slug, query)
+    now = time.time()
+    kept = _LOCAL.get(key)
+    if kept is not None:
+        if kept.fresh(now) and cache.get(_version_key(kept.article_id)) == (
+            kept.version
+        ):
+            return Lookup(key, kept.article_id, kept.version, kept)
+        _LOCAL.discard(key, kept)
     hinted = _ARTICLE_OF_SLUG.get(slug)
     if hinted is not None:
         found = cache.get_many([key, _version_key(hinted)])
@@ -226,6 +286,8 @@ def get(slug: str, query) -> Lookup | None:
     if page is not None:
         _hint(slug, page.article_id)
         if current == page.version:
+            if page.fresh(now):
+                _LOCAL.put(key, page)
             return Lookup(key, page.article_id, current, page)
     article_id = article_id_for(slug)
     if article_id is None:
@@ -243,6 +305,8 @@ def store(found: Lookup, content: bytes, content_type: str) -> CachedPage:
         etag=f'W/"{digest}"',
         article_id=found.article_id,
         version=found.version,
+        stored_at=time.time(),
     )
     cache.set(found.key, page, settings.PAGE_CACHE_SECONDS)
+    _LOCAL.put(found.key, page)
     return page

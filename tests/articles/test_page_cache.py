@@ -6,11 +6,13 @@ import gzip
 import time
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.http import http_date
 
 from articles import page_cache
 from comments import moderation, privacy, services
-from comments.models import CommentStatus
+from comments.models import Comment, CommentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +318,69 @@ def test_a_wrong_hint_about_the_slug_never_serves_a_stale_page(
     page_cache._ARTICLE_OF_SLUG[article.slug] = other.pk
     moderation.approve(waiting, by=moderator)
     assert "Approved after the hint went wrong." in _see(client, article)
+
+
+# Copies a process keeps in memory -----------------------------------------
+
+
+def test_a_page_kept_in_memory_is_served_while_its_version_holds(
+    client, article, comment_factory, moderator, django_assert_num_queries
+):
+    """The copy this process keeps serves a hit even once the cache has
+    lost its own (evicted), and stops at the article's next change."""
+    waiting = comment_factory(
+        article=article, body="Approved while kept.", status=CommentStatus.PENDING
+    )
+    first = client.get(article.get_absolute_url())
+    cache.delete(page_cache.page_key(article.slug, {}))
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+    assert second.content == first.content
+    moderation.approve(waiting, by=moderator)
+    assert "Approved while kept." in _see(client, article)
+
+
+def test_a_page_kept_in_memory_expires_with_the_cached_copy(
+    client, article, comment_factory, monkeypatch
+):
+    """A change no version covers (here, a row updated behind the forum's
+    back) shows once PAGE_CACHE_SECONDS have passed, as it would if only
+    the cache held the page."""
+    comment = comment_factory(article=article, body="As first written.")
+    assert "As first written." in _see(client, article)
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Changed quietly.</p>")
+    assert "As first written." in _see(client, article)
+    later = time.time() + settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    html = _see(client, article)
+    assert "Changed quietly." in html
+    assert "As first written." not in html
+
+
+def test_a_page_cached_by_another_process_is_kept_until_it_expires(
+    client, article, comment_factory, monkeypatch
+):
+    """Served from the cache, a copy another process rendered is kept here
+    too, to the moment the cache lets it go, not PAGE_CACHE_SECONDS from
+    when this process first read it."""
+    comment = comment_factory(article=article, body="Rendered elsewhere.")
+    assert "Rendered elsewhere." in _see(client, article)
+    key = page_cache.page_key(article.slug, {})
+    page_cache._LOCAL.discard(key, page_cache._LOCAL.get(key))  # another process
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Changed quietly.</p>")
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start + settings.PAGE_CACHE_SECONDS - 1)
+    assert "Rendered elsewhere." in _see(client, article)
+    monkeypatch.setattr(time, "time", lambda: start + settings.PAGE_CACHE_SECONDS + 1)
+    assert "Changed quietly." in _see(client, article)
+
+
+def test_pages_kept_in_memory_are_bounded_by_their_bytes():
+    kept = page_cache._Recent(100, weigh=len)
+    for n in range(10):
+        kept.put(n, b"x" * 30)
+        kept.get(0)  # the first stays in use
+    assert len(kept) == 3
+    assert kept.get(0) is not None
+    assert kept.get(9) is not None
+    assert kept.get(1) is None
