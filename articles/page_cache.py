@@ -18,9 +18,11 @@ hit, so a copy in memory is exactly as fresh as the cache's: what it saves
 is reading and unpickling the page itself.
 """
 
+import functools
 import gzip
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -31,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from articles.models import Article
 
@@ -199,6 +202,11 @@ class _Recent:
             while self._weight > self.limit and len(self._values) > 1:
                 self._drop(next(iter(self._values)))
 
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._weight = 0
+
     def discard(self, key, value) -> None:
         """Drop the value kept at key, unless another thread has since put
         a new one there."""
@@ -269,9 +277,10 @@ def get(slug: str, query) -> Lookup | None:
     now = time.time()
     kept = _LOCAL.get(key)
     if kept is not None:
-        if kept.fresh(now) and cache.get(_version_key(kept.article_id)) == (
-            kept.version
-        ):
+        # Its version was asked for as the request came in (read_ahead()),
+        # if the cache can do that; else this asks now.
+        read = getattr(cache, "get_sent", cache.get)
+        if kept.fresh(now) and read(_version_key(kept.article_id)) == kept.version:
             return Lookup(key, kept.article_id, kept.version, kept)
         _LOCAL.discard(key, kept)
     hinted = _ARTICLE_OF_SLUG.get(slug)
@@ -295,6 +304,38 @@ def get(slug: str, query) -> Lookup | None:
         return None
     _hint(slug, article_id)
     return Lookup(key, article_id, version(article_id), None)
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+@functools.cache
+def _article_path_prefix() -> str:
+    return reverse("articles:detail", kwargs={"slug": "-"}).removesuffix("-/")
+
+
+def read_ahead(request) -> bool:
+    """If this request is for a page this process keeps in memory, send the
+    read of its article's version now, for get() to take when the view
+    asks: the answer arrives while the middleware works. False if nothing
+    was sent; else end_read_ahead() must follow the response."""
+    send = getattr(cache, "send_get", None)
+    if send is None or not serves(request):
+        return False
+    prefix = _article_path_prefix()
+    if not (request.path.startswith(prefix) and request.path.endswith("/")):
+        return False
+    slug = request.path[len(prefix) : -1]
+    if not _SLUG.fullmatch(slug):
+        return False
+    kept = _LOCAL.get(page_key(slug, request.GET))
+    return kept is not None and send(_version_key(kept.article_id))
+
+
+def end_read_ahead() -> None:
+    """Drop the answer of a read the view never took (it answered before
+    reaching the page cache, or found the page gone from memory)."""
+    cache.forget_sent()
 
 
 def store(found: Lookup, content: bytes, content_type: str) -> CachedPage:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After static files, before all else: see articles/page_cache.py.
+    "articles.middleware.PageCacheReadAheadMiddleware",
     # Early: static files need no database; everything after may.
     "ldnforum.availability.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -308,10 +308,14 @@ def member_history(article, member, other_member, moderator, comment_factory):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: allauth keeps its rate limits
-    there, and a suite's worth of sign-ups from one address would hit them."""
+    there, and a suite's worth of sign-ups from one address would hit them.
+    The pages a process keeps in memory go with it."""
     from django.core.cache import cache
 
+    from articles import page_cache
+
     cache.clear()
+    page_cache._LOCAL.clear()
 
 
 @pytest.fixture
