@@ -335,7 +335,9 @@ def read_ahead(request) -> bool:
 def end_read_ahead() -> None:
     """Drop the answer of a read the view never took (it answered before
     reaching the page cache, or found the page gone from memory)."""
-    cache.forget_sent()
+    forget = getattr(cache, "forget_sent", None)
+    if forget is not None:
+        forget()
 
 
 def store(found: Lookup, content: bytes, content_type: str) -> CachedPage:

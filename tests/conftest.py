@@ -1,9 +1,12 @@
 """Factories as fixtures (as allauth's tests do) and role fixtures."""
 
 import itertools
+import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -336,3 +339,22 @@ def flaky_mail(monkeypatch):
 
     monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
     return state
+
+
+@contextmanager
+def redis_under_a_prefix(url: str, needed_by: str):
+    """This machine's Redis at url, and a key prefix of the caller's own,
+    whose keys are deleted afterwards. Unreachable, the test fails rather
+    than skips: CI must never pass it without Redis."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"{needed_by} needs Redis at {url}: {error}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    try:
+        yield client, prefix
+    finally:
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+        client.close()

@@ -11,16 +11,14 @@ import http.cookiejar
 import time
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
-import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import connection
 from django.urls import reverse
 
 from comments.models import Comment, CommentStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, redis_under_a_prefix
 from tests.gunicorn_site import database_url, get, gunicorn, site_environment
 
 # Database 15 is tests/test_redis_cache.py's; keys are prefixed per run.
@@ -37,18 +35,8 @@ PENDING_TEXT = "Approved on one server and read on the other, straight away."
 def shared_redis():
     """This machine's Redis and a key prefix for this run alone; the run's
     keys are deleted afterwards."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"The scale-out test needs Redis at {REDIS_URL}: {error}")
-    prefix = f"scale-out-{uuid.uuid4().hex}"
-    try:
-        yield client, prefix
-    finally:
-        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-            client.delete(key)
-        client.close()
+    with redis_under_a_prefix(REDIS_URL, "The scale-out test") as shared:
+        yield shared
 
 
 @pytest.fixture

@@ -3,15 +3,14 @@ process keeps in memory reads its article's version ahead, as the request
 comes in, and still shows every change on the very next request."""
 
 import re
-import uuid
 
 import pytest
-import redis
 from django.core.cache import cache
 
 from comments import moderation
 from comments.models import CommentStatus
 from ldnforum.cache import RedisCache
+from tests.conftest import redis_under_a_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -24,25 +23,18 @@ def redis_cache(settings):
     """This machine's Redis as the cache, under a prefix of this test's
     own, deleted afterwards. Unreachable, the test fails: CI must not pass
     it without Redis."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"These tests need Redis at {REDIS_URL}: {error}")
-    prefix = f"page-cache-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "ldnforum.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
+    with redis_under_a_prefix(REDIS_URL, "The page cache's Redis tests") as (
+        client,
+        prefix,
+    ):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "ldnforum.cache.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
         }
-    }
-    try:
         yield client
-    finally:
-        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-            client.delete(key)
-        client.close()
 
 
 @pytest.fixture
