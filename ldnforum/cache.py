@@ -56,11 +56,15 @@ class RedisCache(DjangoRedisCache):
         """Send GET key, to be read by get_sent(key). False if it could not
         be sent (get_sent then reads it the usual way)."""
         self.forget_sent()
+        redis_key = self.make_and_validate_key(key)
         try:
-            self._connection().send_command("GET", self.make_and_validate_key(key))
-        except redis.RedisError:
-            logger.warning("Could not send an early read of %s", key, exc_info=True)
+            self._connection().send_command("GET", redis_key)
+        except BaseException as error:
+            # Half a command may be on its way: the connection goes too.
             self._drop_connection()
+            if not isinstance(error, redis.RedisError):
+                raise
+            logger.warning("Could not send an early read of %s", key, exc_info=True)
             return False
         self._own.sent = key
         return True
@@ -71,13 +75,16 @@ class RedisCache(DjangoRedisCache):
         if self._own.sent != key:
             self.forget_sent()
             return self.get(key, default)
-        self._own.sent = None
         try:
             value = self._own.connection.read_response()
-        except redis.RedisError:
-            logger.warning("Lost an early read of %s", key, exc_info=True)
+        except BaseException as error:
+            # Half an answer may be left to read: the connection goes too.
             self._drop_connection()
+            if not isinstance(error, redis.RedisError):
+                raise
+            logger.warning("Lost an early read of %s", key, exc_info=True)
             return self.get(key, default)
+        self._own.sent = None
         return default if value is None else self._loads(value)
 
     def forget_sent(self) -> None:

@@ -122,3 +122,21 @@ def test_lost_connections_cost_a_read_never_a_stale_page(
     moderation.approve(waiting, by=moderator)
     assert "Approved after Redis dropped us." in _see(client, article)
     assert len(reads_ahead) >= 2
+
+
+def test_a_read_cut_short_leaves_no_answer_for_the_next(redis_cache, monkeypatch):
+    """Interrupted while its answer was on its way (a worker told to stop),
+    a read takes its connection with it: the next read gets its own."""
+    cache.set("one", 1)
+    assert cache.send_get("one")
+    connection = cache._own.connection
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(connection, "read_response", interrupted)
+    with pytest.raises(RuntimeError):
+        cache.get_sent("one")
+    cache.set("one", 2)
+    assert cache.send_get("one")
+    assert cache.get_sent("one") == 2
